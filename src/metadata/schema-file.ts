@@ -1,0 +1,273 @@
+import { readFileSync } from 'node:fs';
+import { account } from './builtin/account.ts';
+import { businessunit } from './builtin/businessunit.ts';
+import { contact } from './builtin/contact.ts';
+import { activeInactiveState, attr, entity, systemAttributes } from './builtin/define.ts';
+import { msdyncrm_segment } from './builtin/segment.ts';
+import { systemuser } from './builtin/systemuser.ts';
+import type { AttributeMetadata, AttributeType, EntityMetadata, OptionMetadata, RequiredLevel } from './model.ts';
+import { isLookupType, isOptionSetType } from './model.ts';
+import { Schema } from './schema.ts';
+
+/** A schema file that cannot be used; the message names the file, the entity and the attribute. */
+export class SchemaFileError extends Error {
+  override name = 'SchemaFileError';
+}
+
+export function builtinEntities(): EntityMetadata[] {
+  return [contact, account, businessunit, systemuser, msdyncrm_segment];
+}
+
+const DECLARABLE_TYPES: readonly AttributeType[] = [
+  'String',
+  'Memo',
+  'Integer',
+  'BigInt',
+  'Decimal',
+  'Double',
+  'Money',
+  'Boolean',
+  'DateTime',
+  'Picklist',
+  'Uniqueidentifier',
+  'Lookup',
+  'Customer',
+];
+const NAME = /^[a-z][a-z0-9_]{0,63}$/;
+const RESERVED_PREFIX = 'sd_';
+
+type Json = Record<string, unknown>;
+
+function isObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkKeys(where: string, o: Json, allowed: readonly string[]): void {
+  for (const k of Object.keys(o)) {
+    if (!allowed.includes(k)) throw new SchemaFileError(`${where}: unknown property '${k}' (allowed: ${allowed.join(', ')})`);
+  }
+}
+
+function checkName(where: string, v: unknown, what: string): string {
+  if (typeof v !== 'string' || !NAME.test(v)) {
+    throw new SchemaFileError(`${where}: ${what} must be a lower-case logical name (a-z, 0-9, _), got ${JSON.stringify(v)}`);
+  }
+  if (v.startsWith(RESERVED_PREFIX)) throw new SchemaFileError(`${where}: names starting with '${RESERVED_PREFIX}' are reserved`);
+  return v;
+}
+
+function optNumber(where: string, o: Json, key: string): number | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new SchemaFileError(`${where}: '${key}' must be a number`);
+  return v;
+}
+
+function parseOptions(where: string, v: unknown): OptionMetadata[] {
+  if (!Array.isArray(v) || v.length === 0) throw new SchemaFileError(`${where}: 'options' must be a non-empty array`);
+  const seen = new Set<number>();
+  return v.map((o, i) => {
+    if (!isObject(o) || !Number.isInteger(o.value) || typeof o.label !== 'string') {
+      throw new SchemaFileError(`${where}: options[${i}] must be {"value": <integer>, "label": "<text>"}`);
+    }
+    const value = o.value as number;
+    if (seen.has(value)) throw new SchemaFileError(`${where}: option value ${value} appears twice`);
+    seen.add(value);
+    return { value, label: o.label };
+  });
+}
+
+function parseAttribute(entityName: string, raw: unknown, index: number): AttributeMetadata {
+  const at = `entity '${entityName}', attributes[${index}]`;
+  if (!isObject(raw)) throw new SchemaFileError(`${at}: must be an object`);
+  const logicalName = checkName(at, raw.logicalName, 'logicalName');
+  const where = `entity '${entityName}', attribute '${logicalName}'`;
+  checkKeys(where, raw, [
+    'logicalName',
+    'type',
+    'displayName',
+    'required',
+    'maxLength',
+    'minValue',
+    'maxValue',
+    'precision',
+    'dateTimeBehavior',
+    'options',
+    'targets',
+    'defaultValue',
+  ]);
+  const type = raw.type;
+  if (typeof type !== 'string' || !DECLARABLE_TYPES.includes(type as AttributeType)) {
+    throw new SchemaFileError(`${where}: 'type' must be one of ${DECLARABLE_TYPES.join(', ')}`);
+  }
+  const t = type as AttributeType;
+  const required = raw.required ?? 'None';
+  if (!['None', 'Recommended', 'ApplicationRequired'].includes(required as string)) {
+    throw new SchemaFileError(`${where}: 'required' must be None, Recommended or ApplicationRequired`);
+  }
+  const a = attr(logicalName, t, typeof raw.displayName === 'string' ? raw.displayName : logicalName, {
+    required: required as RequiredLevel,
+  });
+  a.isCustom = true;
+  if (t === 'String' || t === 'Memo') a.maxLength = optNumber(where, raw, 'maxLength') ?? (t === 'String' ? 100 : 2000);
+  const min = optNumber(where, raw, 'minValue');
+  const max = optNumber(where, raw, 'maxValue');
+  if (min !== undefined) a.minValue = min;
+  if (max !== undefined) a.maxValue = max;
+  if (t === 'Integer') {
+    a.minValue ??= -2147483648;
+    a.maxValue ??= 2147483647;
+  }
+  if (t === 'Decimal' || t === 'Money') {
+    const p = optNumber(where, raw, 'precision') ?? (t === 'Money' ? 4 : 2);
+    if (!Number.isInteger(p) || p < 0 || p > 10) throw new SchemaFileError(`${where}: 'precision' must be 0..10`);
+    a.precision = p;
+  }
+  if (t === 'DateTime') {
+    const b = raw.dateTimeBehavior ?? 'UserLocal';
+    if (!['UserLocal', 'DateOnly', 'TimeZoneIndependent'].includes(b as string)) {
+      throw new SchemaFileError(`${where}: 'dateTimeBehavior' must be UserLocal, DateOnly or TimeZoneIndependent`);
+    }
+    a.dateTimeBehavior = b as AttributeMetadata['dateTimeBehavior'];
+  }
+  if (isOptionSetType(t)) a.options = parseOptions(where, raw.options);
+  else if (raw.options !== undefined) throw new SchemaFileError(`${where}: 'options' is only for Picklist attributes`);
+  if (isLookupType(t)) {
+    const targets = raw.targets;
+    if (!Array.isArray(targets) || targets.length === 0 || !targets.every((x) => typeof x === 'string')) {
+      throw new SchemaFileError(`${where}: a ${t} needs 'targets', a non-empty array of entity names`);
+    }
+    if (t === 'Lookup' && targets.length !== 1) throw new SchemaFileError(`${where}: a Lookup has exactly one target (use Customer for several)`);
+    a.targets = targets as string[];
+  } else if (raw.targets !== undefined) {
+    throw new SchemaFileError(`${where}: 'targets' is only for Lookup and Customer attributes`);
+  }
+  if (raw.defaultValue !== undefined) {
+    const d = raw.defaultValue;
+    if (typeof d !== 'string' && typeof d !== 'number' && typeof d !== 'boolean') {
+      throw new SchemaFileError(`${where}: 'defaultValue' must be a string, number or boolean`);
+    }
+    a.defaultValue = d;
+  }
+  return a;
+}
+
+function parseEntity(raw: unknown, index: number, builtins: Map<string, EntityMetadata>): EntityMetadata {
+  if (!isObject(raw)) throw new SchemaFileError(`entities[${index}]: must be an object`);
+  const logicalName = checkName(`entities[${index}]`, raw.logicalName, 'logicalName');
+  const where = `entity '${logicalName}'`;
+  checkKeys(where, raw, [
+    'logicalName',
+    'entitySetName',
+    'displayName',
+    'displayCollectionName',
+    'primaryIdAttribute',
+    'primaryNameAttribute',
+    'attributes',
+  ]);
+  const rawAttrs = raw.attributes ?? [];
+  if (!Array.isArray(rawAttrs)) throw new SchemaFileError(`${where}: 'attributes' must be an array`);
+  const declared = rawAttrs.map((a, i) => parseAttribute(logicalName, a, i));
+  const base = builtins.get(logicalName);
+  if (base !== undefined) {
+    for (const k of ['entitySetName', 'primaryIdAttribute', 'primaryNameAttribute']) {
+      if (raw[k] !== undefined) throw new SchemaFileError(`${where}: '${k}' of a built-in entity cannot be changed`);
+    }
+    for (const a of declared) {
+      if (base.attributes.has(a.logicalName)) {
+        throw new SchemaFileError(`${where}: attribute '${a.logicalName}' is built in and cannot be redeclared`);
+      }
+    }
+    return entity(
+      { ...base, isCustom: false },
+      [...base.attributes.values(), ...declared],
+    );
+  }
+  const primaryId = raw.primaryIdAttribute === undefined ? `${logicalName}id` : checkName(where, raw.primaryIdAttribute, 'primaryIdAttribute');
+  const primaryName =
+    raw.primaryNameAttribute === undefined ? `${logicalName.split('_')[0]}_name` : checkName(where, raw.primaryNameAttribute, 'primaryNameAttribute');
+  const setName = raw.entitySetName === undefined ? `${logicalName}s` : checkName(where, raw.entitySetName, 'entitySetName');
+  const displayName = typeof raw.displayName === 'string' ? raw.displayName : logicalName;
+  const attrs: AttributeMetadata[] = [
+    attr(primaryId, 'Uniqueidentifier', displayName, { required: 'SystemRequired', createOnly: true }),
+  ];
+  if (!declared.some((a) => a.logicalName === primaryName)) {
+    attrs.push(attr(primaryName, 'String', 'Name', { maxLength: 100, required: 'ApplicationRequired' }));
+  }
+  for (const a of declared) {
+    if (a.logicalName === primaryId) throw new SchemaFileError(`${where}: '${primaryId}' is the primary id and is created for you`);
+  }
+  attrs.push(...declared);
+  const names = new Set(attrs.map((a) => a.logicalName));
+  for (const s of [...activeInactiveState(), ...systemAttributes(logicalName)]) {
+    if (names.has(s.logicalName)) throw new SchemaFileError(`${where}: '${s.logicalName}' is a system attribute and is created for you`);
+    attrs.push(s);
+  }
+  const pn = attrs.find((a) => a.logicalName === primaryName);
+  if (pn?.type !== 'String') throw new SchemaFileError(`${where}: the primary name '${primaryName}' must be a String attribute`);
+  return entity(
+    {
+      logicalName,
+      entitySetName: setName,
+      displayName,
+      displayCollectionName: typeof raw.displayCollectionName === 'string' ? raw.displayCollectionName : `${displayName}s`,
+      primaryIdAttribute: primaryId,
+      primaryNameAttribute: primaryName,
+      isCustom: true,
+    },
+    attrs,
+  );
+}
+
+/** Builds the effective schema from a parsed schema-file document (or none). */
+export function schemaFromDocument(doc: unknown): Schema {
+  const builtins = new Map(builtinEntities().map((e) => [e.logicalName, e]));
+  if (doc === undefined) return new Schema([...builtins.values()]);
+  if (!isObject(doc)) throw new SchemaFileError('the schema file must hold a JSON object');
+  checkKeys('schema file', doc, ['$schema', 'entities']);
+  const list = doc.entities ?? [];
+  if (!Array.isArray(list)) throw new SchemaFileError("'entities' must be an array");
+  const result = new Map(builtins);
+  const seen = new Set<string>();
+  list.forEach((raw, i) => {
+    const e = parseEntity(raw, i, builtins);
+    if (seen.has(e.logicalName)) throw new SchemaFileError(`entity '${e.logicalName}' is declared twice`);
+    seen.add(e.logicalName);
+    result.set(e.logicalName, e);
+  });
+  const sets = new Map<string, string>();
+  for (const e of result.values()) {
+    const other = sets.get(e.entitySetName);
+    if (other !== undefined) throw new SchemaFileError(`entity set name '${e.entitySetName}' is used by both '${other}' and '${e.logicalName}'`);
+    sets.set(e.entitySetName, e.logicalName);
+    for (const a of e.attributes.values()) {
+      for (const t of a.targets ?? []) {
+        if (!result.has(t)) throw new SchemaFileError(`entity '${e.logicalName}', attribute '${a.logicalName}': unknown target entity '${t}'`);
+      }
+    }
+  }
+  return new Schema([...result.values()]);
+}
+
+/** Loads the schema file at `path` (or only the built-ins when no path is given). */
+export function loadSchema(path?: string): Schema {
+  if (path === undefined || path === '') return schemaFromDocument(undefined);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new SchemaFileError(`cannot read schema file '${path}': ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new SchemaFileError(`schema file '${path}' is not valid JSON: ${(e as Error).message}`);
+  }
+  try {
+    return schemaFromDocument(doc);
+  } catch (e) {
+    if (e instanceof SchemaFileError) throw new SchemaFileError(`schema file '${path}': ${e.message}`);
+    throw e;
+  }
+}

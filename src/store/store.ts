@@ -1,0 +1,47 @@
+import type { Mutation, RelQuery, Row, Value } from '../ir/nodes.ts';
+import type { Schema } from '../metadata/schema.ts';
+
+/**
+ * A store runs IR against one database. Implementations live in `src/dialect/<name>/` (driver,
+ * SQL overrides, DDL, bulk path); nothing outside those folders and `src/sql/` writes SQL text.
+ */
+export interface StoreSession {
+  /** Runs a query and returns its rows with normalised values (see `Value` in the IR). */
+  select(query: RelQuery): Promise<Row[]>;
+  /** Runs a write and returns the number of rows affected. */
+  mutate(mutation: Mutation): Promise<number>;
+  /** Allocates `count` fresh surrogate keys for `entity` (dense, increasing). */
+  allocateKeys(entity: string, count: number): Promise<number[]>;
+  /**
+   * Appends many rows through the store's bulk path (DuckDB Appender, PostgreSQL COPY).
+   * `rows[i]` holds the values of `attributes` in order; keys are allocated by the store.
+   * Returns the allocated keys.
+   */
+  bulkInsert(entity: string, attributes: readonly string[], rows: readonly (readonly Value[])[]): Promise<number[]>;
+}
+
+export interface Store extends StoreSession {
+  readonly name: 'duckdb' | 'postgres';
+  readonly schema: Schema;
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: StoreSession) => Promise<T>): Promise<T>;
+  /** The SQL text and parameters a query compiles to (for `explain` and golden tests). */
+  compile(query: RelQuery | Mutation): { sql: string; params: Value[] };
+  close(): Promise<void>;
+}
+
+/** What opening a store may report about the schema migration it ran. */
+export interface MigrationReport {
+  createdTables: string[];
+  addedColumns: string[];
+}
+
+/** A migration that would destroy data; the store refuses it and names what would be lost. */
+export class DestructiveMigrationError extends Error {
+  override name = 'DestructiveMigrationError';
+}
+
+/** A write that violates a store constraint (duplicate primary id). */
+export class DuplicateKeyError extends Error {
+  override name = 'DuplicateKeyError';
+}
