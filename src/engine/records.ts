@@ -1,0 +1,648 @@
+import { randomUUID } from 'node:crypto';
+import { and, attrRef, cmp, entitySource, isNull, keyRef, lit, or, scalarTypeOf, select } from '../ir/build.ts';
+import type { Expr, OrderItem, Row, ScalarType, SelectItem, Value } from '../ir/nodes.ts';
+import type { AttributeMetadata, EntityMetadata } from '../metadata/model.ts';
+import { isLookupType } from '../metadata/model.ts';
+import type { Schema } from '../metadata/schema.ts';
+import type { Store, StoreSession } from '../store/store.ts';
+import { DuplicateKeyError } from '../store/store.ts';
+import { DataverseError, ErrorCodes, badPayload, invalidArgument, notFound } from './errors.ts';
+import type {
+  AttributeValues,
+  ConditionalOptions,
+  RecordPage,
+  RecordQuery,
+  UpdateOptions,
+  WriteResult,
+} from './record-types.ts';
+import { ROOT } from './record-types.ts';
+import { decodeSkipToken, encodeSkipToken } from './skip-token.ts';
+import { VersionClock } from './version-clock.ts';
+import { formatDateTime } from './values.ts';
+
+export const MAX_PAGE_SIZE = 5000;
+
+/** Hidden columns a page query adds to build its continuation token. */
+const KEY_COLUMN = 'sd_key';
+const orderColumn = (i: number) => `sd_o${i}`;
+
+export interface RecordServiceOptions {
+  /** The current time (tests pin it). */
+  now?: () => Date;
+}
+
+interface Defaults {
+  businessUnitId: string;
+  userId: string;
+}
+
+/**
+ * Create, read, update, delete and query records of any entity. This is the engine behind the
+ * Web API's entity sets, the importer and the segment service: it maintains the attributes
+ * Dataverse maintains (ids, fullname, statecode from statuscode, owner, timestamps, version
+ * numbers) and enforces optimistic concurrency. It knows nothing of HTTP.
+ */
+export class RecordService {
+  readonly schema: Schema;
+  private readonly now: () => Date;
+  private readonly clock: VersionClock;
+  private defaults: Defaults | undefined;
+
+  constructor(
+    private readonly store: Store,
+    options: RecordServiceOptions = {},
+    private readonly session: StoreSession = store,
+    shared?: { clock: VersionClock; defaults: Defaults | undefined },
+  ) {
+    this.schema = store.schema;
+    this.now = options.now ?? (() => new Date());
+    this.clock = shared?.clock ?? new VersionClock();
+    this.defaults = shared?.defaults;
+  }
+
+  private get inTransaction(): boolean {
+    return this.session !== this.store;
+  }
+
+  /** Runs `fn` atomically: every write through the given service commits together or not at all. */
+  async transaction<T>(fn: (records: RecordService) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    const defaults = await this.ensureDefaults();
+    return this.store.transaction((tx) =>
+      fn(new RecordService(this.store, { now: this.now }, tx, { clock: this.clock, defaults })),
+    );
+  }
+
+  /**
+   * The root business unit and the system user that own records created without an owner.
+   * Created on first use, found again afterwards.
+   */
+  async ensureDefaults(): Promise<Defaults> {
+    if (this.defaults !== undefined) return this.defaults;
+    const bu = await this.session.select(
+      select(entitySource('businessunit', ROOT), [{ expr: attrRef(ROOT, 'businessunitid'), as: 'id' }], {
+        where: isNull(attrRef(ROOT, 'parentbusinessunitid')),
+        orderBy: [{ expr: keyRef(ROOT), direction: 'asc' }],
+        limit: 1,
+      }),
+    );
+    let businessUnitId = bu[0]?.id as string | undefined;
+    if (businessUnitId === undefined) {
+      businessUnitId = randomUUID();
+      await this.insertRow(this.session, this.schema.requireEntity('businessunit'), {
+        businessunitid: businessUnitId,
+        name: 'segmentd',
+        isdisabled: false,
+      });
+    }
+    const user = await this.session.select(
+      select(entitySource('systemuser', ROOT), [{ expr: attrRef(ROOT, 'systemuserid'), as: 'id' }], {
+        where: cmp('=', attrRef(ROOT, 'domainname'), lit('SYSTEM', 'string')),
+        orderBy: [{ expr: keyRef(ROOT), direction: 'asc' }],
+        limit: 1,
+      }),
+    );
+    let userId = user[0]?.id as string | undefined;
+    if (userId === undefined) {
+      userId = randomUUID();
+      await this.insertRow(this.session, this.schema.requireEntity('systemuser'), {
+        systemuserid: userId,
+        firstname: null,
+        lastname: 'SYSTEM',
+        fullname: 'SYSTEM',
+        domainname: 'SYSTEM',
+        businessunitid: businessUnitId,
+        isdisabled: false,
+      });
+    }
+    this.defaults = { businessUnitId, userId };
+    return this.defaults;
+  }
+
+  private entity(name: string): EntityMetadata {
+    const e = this.schema.entity(name);
+    if (e === undefined) throw new DataverseError('NotFound', ErrorCodes.ResourceNotFound, `Resource not found for the segment '${name}'.`);
+    return e;
+  }
+
+  /** Creates a record and returns its id. A client-supplied primary id is kept. */
+  async create(entityName: string, values: AttributeValues): Promise<WriteResult> {
+    const e = this.entity(entityName);
+    const row = await this.prepareCreate(e, values);
+    await this.checkLookupTargets(e, values);
+    await this.insertRow(this.session, e, row);
+    return { id: row[e.primaryIdAttribute] as string, created: true };
+  }
+
+  /** Creates many records in one transaction through the store's bulk path; all or nothing. */
+  async createMultiple(entityName: string, list: AttributeValues[]): Promise<string[]> {
+    const e = this.entity(entityName);
+    const rows: AttributeValues[] = [];
+    const ids = new Set<string>();
+    for (const [i, values] of list.entries()) {
+      const row = await this.prepareCreate(e, values);
+      const id = row[e.primaryIdAttribute] as string;
+      if (ids.has(id)) throw invalidArgument(`Targets[${i}]: the id ${id} appears more than once in the request.`);
+      ids.add(id);
+      rows.push(row);
+    }
+    if (rows.length === 0) return [];
+    const attributes = this.storedAttributes(e);
+    return this.transaction(async (records) => {
+      await records.checkLookupTargets(e, ...list);
+      await records.checkIdsFree(e, [...ids]);
+      try {
+        await records.session.bulkInsert(
+          e.logicalName,
+          attributes,
+          rows.map((r) => attributes.map((a) => r[a] ?? null)),
+        );
+      } catch (err) {
+        throw mapStoreError(err, e);
+      }
+      return rows.map((r) => r[e.primaryIdAttribute] as string);
+    });
+  }
+
+  /**
+   * Writes one batch of imported records through the bulk path. Rows that cannot be written
+   * (an existing id without `upsert`, a lookup to a missing record) are returned as rejected with
+   * the reason; every other row is written, all in one transaction.
+   */
+  async importBatch(
+    entityName: string,
+    list: AttributeValues[],
+    opts: { upsert: boolean },
+  ): Promise<{ created: number; updated: number; rejected: { index: number; reason: string }[] }> {
+    const e = this.entity(entityName);
+    const rejected: { index: number; reason: string }[] = [];
+    return this.transaction(async (records) => {
+      const ids = list.map((v) => v[e.primaryIdAttribute]).filter((x): x is string => typeof x === 'string');
+      const existing = await records.existingIds(e, ids);
+      const missingTargets = await records.missingLookupTargets(e, list);
+      const toCreate: AttributeValues[] = [];
+      const seen = new Set<string>();
+      let updated = 0;
+      for (const [index, values] of list.entries()) {
+        const bad = Object.entries(values).find(([k, v]) => typeof v === 'string' && missingTargets.has(`${k}:${v}`));
+        if (bad !== undefined) {
+          rejected.push({ index, reason: `'${bad[0]}' points at ${String(bad[1])}, which does not exist` });
+          continue;
+        }
+        const id = values[e.primaryIdAttribute];
+        if (typeof id === 'string' && (existing.has(id) || seen.has(id))) {
+          if (!opts.upsert) {
+            rejected.push({ index, reason: `a ${e.logicalName} with id ${id} already exists (use --upsert to update it)` });
+            continue;
+          }
+          if (existing.has(id)) {
+            await records.update(e.logicalName, id, values, { upsert: false });
+            updated++;
+            continue;
+          }
+        }
+        if (typeof id === 'string') seen.add(id);
+        toCreate.push(await records.prepareCreate(e, values));
+      }
+      if (toCreate.length > 0) {
+        const attributes = records.storedAttributes(e);
+        try {
+          await records.session.bulkInsert(e.logicalName, attributes, toCreate.map((r) => attributes.map((a) => r[a] ?? null)));
+        } catch (err) {
+          throw mapStoreError(err, e);
+        }
+      }
+      return { created: toCreate.length, updated, rejected };
+    });
+  }
+
+  private async existingIds(e: EntityMetadata, ids: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let i = 0; i < ids.length; i += 1000) {
+      const chunk = ids.slice(i, i + 1000);
+      const rows = await this.session.select(
+        select(entitySource(e.logicalName, ROOT), [{ expr: attrRef(ROOT, e.primaryIdAttribute), as: 'id' }], {
+          where: { kind: 'in', operand: attrRef(ROOT, e.primaryIdAttribute), values: chunk.map((id) => lit(id, 'guid')), negated: false },
+        }),
+      );
+      for (const r of rows) found.add(String(r.id));
+    }
+    return found;
+  }
+
+  /** `<lookup>:<id>` for every lookup value in `list` whose target record does not exist. */
+  private async missingLookupTargets(e: EntityMetadata, list: AttributeValues[]): Promise<Set<string>> {
+    const wanted = new Map<string, Map<string, string[]>>();
+    for (const values of list) {
+      for (const [name, v] of Object.entries(values)) {
+        const a = e.attributes.get(name);
+        if (a === undefined || !isLookupType(a.type) || typeof v !== 'string') continue;
+        const target = (a.targets?.length ?? 0) > 1 ? (values[`${name}type`] as string | undefined) : a.targets?.[0];
+        if (target === undefined) continue;
+        let byId = wanted.get(target);
+        if (byId === undefined) wanted.set(target, (byId = new Map()));
+        const names = byId.get(v) ?? [];
+        if (!names.includes(name)) names.push(name);
+        byId.set(v, names);
+      }
+    }
+    const missing = new Set<string>();
+    for (const [target, byId] of wanted) {
+      const t = this.schema.requireEntity(target);
+      const found = await this.existingIds(t, [...byId.keys()]);
+      for (const [id, names] of byId) if (!found.has(id)) for (const n of names) missing.add(`${n}:${id}`);
+    }
+    return missing;
+  }
+
+  /** Reads one record; `select` limits the attributes (the primary id and version are always read). */
+  async retrieve(entityName: string, id: string, selectAttrs?: string[]): Promise<Row | undefined> {
+    const e = this.entity(entityName);
+    const rows = await this.session.select(
+      select(entitySource(e.logicalName, ROOT), this.columnsFor(e, selectAttrs), {
+        where: this.idEquals(e, id),
+      }),
+    );
+    return rows[0];
+  }
+
+  /** Updates a record (PATCH); with `upsert` a missing record is created with the given id. */
+  async update(entityName: string, id: string, values: AttributeValues, opts: UpdateOptions): Promise<WriteResult> {
+    const e = this.entity(entityName);
+    return this.transaction(async (records) => {
+      const current = await records.retrieve(e.logicalName, id);
+      if (current === undefined) {
+        if (!opts.upsert || opts.ifMatch !== undefined) throw notFound(e.logicalName, id);
+        const created = await records.create(e.logicalName, { ...values, [e.primaryIdAttribute]: id });
+        return created;
+      }
+      checkPreconditions(current, opts);
+      const sent = values[e.primaryIdAttribute];
+      if (sent !== undefined && sent !== id) {
+        throw badPayload(`The primary id in the body (${String(sent)}) does not match the id in the URL (${id}).`);
+      }
+      await records.checkLookupTargets(e, values);
+      const changes = await records.prepareUpdate(e, current, values);
+      await records.session.mutate({
+        kind: 'update',
+        entity: e.logicalName,
+        alias: ROOT,
+        set: Object.entries(changes).map(([attribute, v]) => ({ attribute, value: literalFor(e, attribute, v) })),
+        where: records.idEquals(e, id),
+      });
+      return { id, created: false };
+    });
+  }
+
+  /** Updates many existing records in one transaction; each must carry its primary id. */
+  async updateMultiple(entityName: string, list: AttributeValues[]): Promise<void> {
+    const e = this.entity(entityName);
+    await this.transaction(async (records) => {
+      for (const [i, values] of list.entries()) {
+        const id = values[e.primaryIdAttribute];
+        if (typeof id !== 'string') throw badPayload(`Targets[${i}] has no '${e.primaryIdAttribute}'.`);
+        await records.update(e.logicalName, id, values, { upsert: false });
+      }
+    });
+  }
+
+  /** Creates or updates many records in one transaction; records without an id are created. */
+  async upsertMultiple(entityName: string, list: AttributeValues[]): Promise<WriteResult[]> {
+    const e = this.entity(entityName);
+    return this.transaction(async (records) => {
+      const results: WriteResult[] = [];
+      for (const values of list) {
+        const id = values[e.primaryIdAttribute];
+        results.push(
+          typeof id === 'string'
+            ? await records.update(e.logicalName, id, values, { upsert: true })
+            : await records.create(e.logicalName, values),
+        );
+      }
+      return results;
+    });
+  }
+
+  async delete(entityName: string, id: string, opts: ConditionalOptions = {}): Promise<void> {
+    const e = this.entity(entityName);
+    await this.transaction(async (records) => {
+      const current = await records.retrieve(e.logicalName, id, [e.primaryIdAttribute]);
+      if (current === undefined) throw notFound(e.logicalName, id);
+      checkPreconditions(current, opts);
+      await records.session.mutate({ kind: 'delete', entity: e.logicalName, alias: ROOT, where: records.idEquals(e, id) });
+    });
+  }
+
+  async count(entityName: string, where?: Expr): Promise<number> {
+    const e = this.entity(entityName);
+    const rows = await this.session.select(
+      select(entitySource(e.logicalName, ROOT), [{ expr: { kind: 'aggregate', fn: 'count' }, as: 'n' }], {
+        ...(where !== undefined ? { where } : {}),
+      }),
+    );
+    return Number(rows[0]?.n ?? 0);
+  }
+
+  /**
+   * One page of a query. Pages continue by keyset (the order keys and the surrogate key of the
+   * last row), so following every token returns each row exactly once even while rows are inserted.
+   */
+  async query(q: RecordQuery): Promise<RecordPage> {
+    const e = this.entity(q.entity);
+    const pageSize = Math.min(Math.max(1, q.pageSize), MAX_PAGE_SIZE);
+    const order: OrderItem[] = [...(q.orderBy ?? [])];
+    const columns: SelectItem[] = [
+      ...this.columnsFor(e, q.select),
+      ...order.map((o, i) => ({ expr: o.expr, as: orderColumn(i) })),
+      { expr: keyRef(ROOT), as: KEY_COLUMN },
+    ];
+    let where = q.where;
+    if (q.skipToken !== undefined && q.top === undefined) {
+      const token = decodeSkipToken(q.skipToken, order.length);
+      where = and(where, afterPredicate(order, token.values, token.types, token.key));
+    }
+    const limit = q.top !== undefined ? Math.min(q.top, MAX_PAGE_SIZE) : pageSize + 1;
+    const rows = await this.session.select(
+      select(entitySource(e.logicalName, ROOT), columns, {
+        ...(where !== undefined ? { where } : {}),
+        orderBy: [...order, { expr: keyRef(ROOT), direction: 'asc' }],
+        limit,
+      }),
+    );
+    const page: RecordPage = { rows: [] };
+    const more = q.top === undefined && rows.length > pageSize;
+    const visible = more ? rows.slice(0, pageSize) : rows;
+    const last = visible[visible.length - 1];
+    if (more && last !== undefined) {
+      const types = order.map((o) => this.typeOf(e, o.expr));
+      page.skipToken = encodeSkipToken(
+        order.map((_, i) => last[orderColumn(i)] ?? null),
+        types,
+        Number(last[KEY_COLUMN]),
+        q.skipToken === undefined ? 2 : decodeSkipToken(q.skipToken, order.length).page + 1,
+      );
+    }
+    page.rows = visible.map((r) => {
+      const out: Row = {};
+      for (const [k, v] of Object.entries(r)) if (!k.startsWith('sd_')) out[k] = v;
+      return out;
+    });
+    if (q.count === true) page.count = await this.count(e.logicalName, q.where);
+    return page;
+  }
+
+  /** The weak ETag Dataverse sends for a row: `W/"<versionnumber>"`. */
+  etagOf(row: Row): string {
+    return `W/"${String(row.versionnumber)}"`;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  private typeOf(e: EntityMetadata, expr: Expr): ScalarType | undefined {
+    if (expr.kind === 'attr' && expr.source === ROOT) {
+      const a = e.attributes.get(expr.attribute);
+      return a === undefined ? undefined : scalarTypeOf(a);
+    }
+    return undefined;
+  }
+
+  private idEquals(e: EntityMetadata, id: string): Expr {
+    return cmp('=', attrRef(ROOT, e.primaryIdAttribute), lit(id, 'guid'));
+  }
+
+  /** Attributes stored as columns, in declaration order. */
+  private storedAttributes(e: EntityMetadata): string[] {
+    return [...e.attributes.keys()];
+  }
+
+  private columnsFor(e: EntityMetadata, selectAttrs?: string[]): SelectItem[] {
+    let names: string[];
+    if (selectAttrs === undefined) {
+      names = this.storedAttributes(e);
+    } else {
+      const set = new Set<string>([e.primaryIdAttribute, 'versionnumber']);
+      for (const s of selectAttrs) {
+        const a = e.attributes.get(s);
+        if (a === undefined) {
+          throw new DataverseError(
+            'BadRequest',
+            ErrorCodes.QueryError,
+            `Could not find a property named '${s}' on type 'Microsoft.Dynamics.CRM.${e.logicalName}'.`,
+          );
+        }
+        set.add(s);
+        if (e.attributes.has(`${s}type`) && isLookupType(a.type)) set.add(`${s}type`);
+      }
+      names = [...set].filter((n) => e.attributes.has(n));
+    }
+    return names.map((n) => ({ expr: attrRef(ROOT, n), as: n }));
+  }
+
+  private async prepareCreate(e: EntityMetadata, values: AttributeValues): Promise<AttributeValues> {
+    const defaults = await this.ensureDefaults();
+    const now = formatDateTime(this.now());
+    const row: AttributeValues = {};
+    for (const a of e.attributes.values()) {
+      if (a.computed === undefined && a.defaultValue !== undefined) row[a.logicalName] = a.defaultValue;
+    }
+    Object.assign(row, values);
+    const id = (values[e.primaryIdAttribute] as string | null | undefined) ?? randomUUID();
+    row[e.primaryIdAttribute] = id;
+    this.applyComputed(e, row, row);
+    this.applyState(e, row);
+    const system: AttributeValues = {
+      createdon: now,
+      modifiedon: now,
+      createdby: defaults.userId,
+      modifiedby: defaults.userId,
+      ownerid: (values.ownerid as string | null | undefined) ?? defaults.userId,
+      owningbusinessunit: defaults.businessUnitId,
+      versionnumber: this.clock.next(),
+    };
+    system.owninguser = system.ownerid ?? null;
+    for (const [k, v] of Object.entries(system)) if (e.attributes.has(k)) row[k] = v;
+    return row;
+  }
+
+  private async prepareUpdate(e: EntityMetadata, current: Row, values: AttributeValues): Promise<AttributeValues> {
+    const defaults = await this.ensureDefaults();
+    const changes: AttributeValues = { ...values };
+    delete changes[e.primaryIdAttribute];
+    const merged: AttributeValues = { ...current, ...changes };
+    this.applyComputed(e, merged, changes);
+    if ('statuscode' in changes) this.applyState(e, changes);
+    const system: AttributeValues = {
+      modifiedon: formatDateTime(this.now()),
+      modifiedby: defaults.userId,
+      versionnumber: this.clock.next(),
+    };
+    if ('ownerid' in changes) system.owninguser = changes.ownerid ?? null;
+    for (const [k, v] of Object.entries(system)) if (e.attributes.has(k)) changes[k] = v;
+    return changes;
+  }
+
+  /** Fills the computed attributes of `merged` (the record after the write) into `target`. */
+  private applyComputed(e: EntityMetadata, merged: AttributeValues, target: AttributeValues): void {
+    for (const a of e.attributes.values()) {
+      switch (a.computed) {
+        case 'fullname': {
+          const parts = [merged.firstname, merged.lastname].filter((x): x is string => typeof x === 'string' && x !== '');
+          target[a.logicalName] = parts.length === 0 ? null : parts.join(' ');
+          break;
+        }
+        case 'parentAccount':
+          target[a.logicalName] = merged.parentcustomeridtype === 'account' ? (merged.parentcustomerid ?? null) : null;
+          break;
+        case 'segmentQueryName': {
+          const id = merged[e.primaryIdAttribute];
+          target[a.logicalName] = typeof id === 'string' ? `SEGMENT_CRM_ID_${id.replaceAll('-', '').toLowerCase()}` : null;
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+
+  /** statecode follows statuscode (each status reason belongs to one state), as in Dataverse. */
+  private applyState(e: EntityMetadata, row: AttributeValues): void {
+    const status = e.attributes.get('statuscode');
+    const state = e.attributes.get('statecode');
+    if (status === undefined || state === undefined) return;
+    const code = row.statuscode;
+    if (typeof code !== 'number') {
+      const dflt = state.options?.find((o) => o.value === 0)?.defaultStatus ?? (status.defaultValue as number | undefined);
+      row.statuscode = dflt ?? null;
+      row.statecode = 0;
+      return;
+    }
+    const option = status.options?.find((o) => o.value === code);
+    row.statecode = option?.state ?? 0;
+  }
+
+  /** Every lookup value must name an existing record of its target entity. */
+  private async checkLookupTargets(e: EntityMetadata, ...list: AttributeValues[]): Promise<void> {
+    for (const values of list) {
+      for (const [name, v] of Object.entries(values)) {
+        const a = e.attributes.get(name);
+        if (a === undefined || !isLookupType(a.type) || typeof v !== 'string' || (a.targets?.length ?? 0) < 2) continue;
+        const target = values[`${name}type`];
+        if (typeof target !== 'string' || !(a.targets ?? []).includes(target)) {
+          throw badPayload(`The lookup '${name}' needs '${name}type' naming one of: ${(a.targets ?? []).join(', ')}.`);
+        }
+      }
+    }
+    const missing = [...(await this.missingLookupTargets(e, list))][0];
+    if (missing !== undefined) {
+      const [name, id] = missing.split(':') as [string, string];
+      const a = e.attributes.get(name);
+      const target =
+        (a?.targets?.length ?? 0) > 1
+          ? (list.find((v) => v[name] === id)?.[`${name}type`] as string)
+          : (a?.targets?.[0] ?? name);
+      throw notFound(target, id);
+    }
+  }
+
+  private async checkIdsFree(e: EntityMetadata, ids: string[]): Promise<void> {
+    const existing = [...(await this.existingIds(e, ids))][0];
+    if (existing !== undefined) throw duplicate(e, existing);
+  }
+
+  private async insertRow(session: StoreSession, e: EntityMetadata, row: AttributeValues): Promise<void> {
+    const attributes = Object.keys(row).filter((k) => e.attributes.has(k));
+    const [key] = await session.allocateKeys(e.logicalName, 1);
+    try {
+      await session.mutate({
+        kind: 'insert',
+        entity: e.logicalName,
+        attributes,
+        rows: [attributes.map((a) => row[a] ?? null)],
+        keys: [key ?? 0],
+      });
+    } catch (err) {
+      throw mapStoreError(err, e, row[e.primaryIdAttribute] as string);
+    }
+  }
+}
+
+function duplicate(e: EntityMetadata, id: string): DataverseError {
+  return new DataverseError(
+    'Conflict',
+    ErrorCodes.DuplicateRecord,
+    `A record with matching key values already exists: ${e.logicalName} With Id = ${id}.`,
+  );
+}
+
+function mapStoreError(err: unknown, e: EntityMetadata, id?: string): unknown {
+  if (err instanceof DuplicateKeyError) return duplicate(e, id ?? 'in the request');
+  return err;
+}
+
+function checkPreconditions(current: Row, opts: ConditionalOptions): void {
+  const etag = `W/"${String(current.versionnumber)}"`;
+  if (opts.ifNoneMatch !== undefined && opts.ifNoneMatch !== 'null') {
+    if (opts.ifNoneMatch === '*' || sameEtag(opts.ifNoneMatch, etag)) {
+      throw new DataverseError('PreconditionFailed', ErrorCodes.DuplicateRecord, 'A record with matching key values already exists.');
+    }
+  }
+  if (opts.ifMatch !== undefined && opts.ifMatch !== '*' && !sameEtag(opts.ifMatch, etag)) {
+    throw new DataverseError(
+      'PreconditionFailed',
+      ErrorCodes.ConcurrencyVersionMismatch,
+      "The version of the existing record doesn't match the RowVersion property provided.",
+    );
+  }
+}
+
+/** ETags compare by their version number; `W/` and quoting vary between clients. */
+function sameEtag(a: string, b: string): boolean {
+  const norm = (s: string) => s.trim().replace(/^W\//i, '').replace(/^"|"$/g, '');
+  return a
+    .split(',')
+    .map(norm)
+    .some((x) => x === norm(b));
+}
+
+function literalFor(e: EntityMetadata, attribute: string, v: Value): Expr {
+  const a: AttributeMetadata | undefined = e.attributes.get(attribute);
+  return a === undefined ? lit(v, 'string') : lit(v, scalarTypeOf(a));
+}
+
+/** Rows strictly after the given order values and key, in the order's direction and null placement. */
+function afterPredicate(
+  order: OrderItem[],
+  values: Value[],
+  types: (ScalarType | undefined)[],
+  key: number,
+): Expr {
+  const literal = (v: Value, i: number): Expr => lit(v, types[i] ?? guessType(v));
+  const ci = (i: number) => (types[i] ?? guessType(values[i] ?? null)) === 'string';
+  const equal = (i: number): Expr => {
+    const v = values[i] ?? null;
+    const o = order[i];
+    if (o === undefined) throw new Error('order/token length mismatch');
+    return v === null ? isNull(o.expr) : cmp('=', o.expr, literal(v, i), ci(i));
+  };
+  const after = (i: number): Expr | undefined => {
+    const v = values[i] ?? null;
+    const o = order[i];
+    if (o === undefined) throw new Error('order/token length mismatch');
+    if (o.direction === 'asc') return v === null ? isNull(o.expr, true) : cmp('>', o.expr, literal(v, i), ci(i));
+    return v === null ? undefined : or(cmp('<', o.expr, literal(v, i), ci(i)), isNull(o.expr));
+  };
+  const terms: Expr[] = [];
+  for (let i = 0; i <= order.length; i++) {
+    const prefix = Array.from({ length: i }, (_, j) => equal(j));
+    const last = i === order.length ? cmp('>', keyRef(ROOT), lit(key, 'integer')) : after(i);
+    if (last === undefined) continue;
+    terms.push(and(...prefix, last) as Expr);
+  }
+  return or(...terms);
+}
+
+function guessType(v: Value): ScalarType {
+  if (typeof v === 'boolean') return 'boolean';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'bigint' : 'double';
+  return 'string';
+}
