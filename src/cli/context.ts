@@ -19,7 +19,7 @@ export interface StoreOptions {
   schema?: string;
 }
 
-export function settingsOf(opts: StoreOptions & Partial<Settings>): Settings {
+export function settingsOf(opts: StoreOptions & { port?: string | number; host?: string }): Settings {
   const overrides: Partial<Settings> = {};
   if (opts.db !== undefined) overrides.db = opts.db;
   if (opts.databaseUrl !== undefined) overrides.databaseUrl = opts.databaseUrl;

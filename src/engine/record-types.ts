@@ -1,4 +1,4 @@
-import type { Expr, OrderItem, Row, Value } from '../ir/nodes.ts';
+import type { Expr, Join, OrderItem, Row, Value } from '../ir/nodes.ts';
 
 /** Attribute values of one record, by logical name, already converted to IR values. */
 export type AttributeValues = Record<string, Value>;
@@ -22,7 +22,9 @@ export interface RecordQuery {
   entity: string;
   /** Over alias `ROOT`. */
   where?: Expr;
-  /** Over alias `ROOT`; the primary key is appended to make the order total. */
+  /** Left joins the order keys need (ordering by a navigation path); they never add rows. */
+  joins?: Join[];
+  /** Over alias `ROOT` (and the joins); the surrogate key is appended to make the order total. */
   orderBy?: OrderItem[];
   /** Attributes to return (the primary id is always returned); undefined = all. */
   select?: string[];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, attrRef, cmp, entitySource, isNull, keyRef, lit, or, scalarTypeOf, select } from '../ir/build.ts';
-import type { Expr, OrderItem, Row, ScalarType, SelectItem, Value } from '../ir/nodes.ts';
+import type { Expr, Join, OrderItem, Row, ScalarType, SelectItem, Value } from '../ir/nodes.ts';
 import type { AttributeMetadata, EntityMetadata } from '../metadata/model.ts';
 import { isLookupType } from '../metadata/model.ts';
 import type { Schema } from '../metadata/schema.ts';
@@ -364,6 +364,7 @@ export class RecordService {
     const limit = q.top !== undefined ? Math.min(q.top, MAX_PAGE_SIZE) : pageSize + 1;
     const rows = await this.session.select(
       select(entitySource(e.logicalName, ROOT), columns, {
+        joins: q.joins ?? [],
         ...(where !== undefined ? { where } : {}),
         orderBy: [...order, { expr: keyRef(ROOT), direction: 'asc' }],
         limit,
@@ -374,7 +375,7 @@ export class RecordService {
     const visible = more ? rows.slice(0, pageSize) : rows;
     const last = visible[visible.length - 1];
     if (more && last !== undefined) {
-      const types = order.map((o) => this.typeOf(e, o.expr));
+      const types = order.map((o) => this.typeOf(e, q.joins ?? [], o.expr));
       page.skipToken = encodeSkipToken(
         order.map((_, i) => last[orderColumn(i)] ?? null),
         types,
@@ -398,12 +399,15 @@ export class RecordService {
 
   // ---------------------------------------------------------------------------------------------
 
-  private typeOf(e: EntityMetadata, expr: Expr): ScalarType | undefined {
-    if (expr.kind === 'attr' && expr.source === ROOT) {
-      const a = e.attributes.get(expr.attribute);
-      return a === undefined ? undefined : scalarTypeOf(a);
+  /** The type of an order key, so its value in a token is bound with the right type. */
+  private typeOf(e: EntityMetadata, joins: readonly Join[], expr: Expr): ScalarType | undefined {
+    if (expr.kind !== 'attr') return undefined;
+    let entity: EntityMetadata | undefined = expr.source === ROOT ? e : undefined;
+    for (const j of joins) {
+      if (j.source.kind === 'entity' && j.source.alias === expr.source) entity = this.schema.entity(j.source.entity);
     }
-    return undefined;
+    const a = entity?.attributes.get(expr.attribute);
+    return a === undefined ? undefined : scalarTypeOf(a);
   }
 
   private idEquals(e: EntityMetadata, id: string): Expr {
@@ -450,8 +454,10 @@ export class RecordService {
     row[e.primaryIdAttribute] = id;
     this.applyComputed(e, row, row);
     this.applyState(e, row);
+    // Migrated records keep their original creation date, as Dataverse does with overriddencreatedon.
+    const overridden = values.overriddencreatedon;
     const system: AttributeValues = {
-      createdon: now,
+      createdon: typeof overridden === 'string' ? (overridden.length === 10 ? `${overridden}T00:00:00Z` : overridden) : now,
       modifiedon: now,
       createdby: defaults.userId,
       modifiedby: defaults.userId,

@@ -11,10 +11,7 @@ export function etagOf(versionnumber: Value): string {
 
 /** The version inside an ETag: `W/"12"`, `"12"` and `12` all name version 12. */
 function versionIn(tag: string): string {
-  return tag
-    .trim()
-    .replace(/^W\//i, '')
-    .replace(/^"|"$/g, '');
+  return tag.trim().replace(/^W\//i, '').replace(/^"|"$/g, '');
 }
 
 /**

@@ -63,7 +63,11 @@ interface Segment {
 }
 
 export function resourceNotFound(segment: string): DataverseError {
-  return new DataverseError('NotFound', ErrorCodes.ResourceNotFound, `Resource not found for the segment '${segment}'.`);
+  return new DataverseError(
+    'NotFound',
+    ErrorCodes.ResourceNotFound,
+    `Resource not found for the segment '${segment}'.`,
+  );
 }
 
 function badKey(message: string): DataverseError {
@@ -117,7 +121,8 @@ export function parseKey(entity: EntityMetadata, segment: string, key: string): 
 /** `Microsoft.Dynamics.CRM.X` or `mscrm.X` → `X`; other dotted names are not operations of this service. */
 function operationName(name: string): { name: string; qualified: boolean } | undefined {
   for (const ns of [`${NAMESPACE}.`, `${ALIAS}.`]) {
-    if (name.startsWith(ns) && name.length > ns.length) return { name: name.slice(ns.length), qualified: true };
+    if (name.startsWith(ns) && name.length > ns.length)
+      return { name: name.slice(ns.length), qualified: true };
   }
   if (name.includes('.')) return undefined;
   return { name, qualified: false };
@@ -206,16 +211,31 @@ export function parseResourcePath(schema: Schema, path: string): ResourcePath {
   }
   if ('attribute' in prop) {
     if (third === undefined) {
-      return { kind: 'property', entity, id, attribute: prop.attribute, propertyName: second.name, rawValue: false };
+      return {
+        kind: 'property',
+        entity,
+        id,
+        attribute: prop.attribute,
+        propertyName: second.name,
+        rawValue: false,
+      };
     }
     if (third.name === '$value' && third.key === undefined) {
-      return { kind: 'property', entity, id, attribute: prop.attribute, propertyName: second.name, rawValue: true };
+      return {
+        kind: 'property',
+        entity,
+        id,
+        attribute: prop.attribute,
+        propertyName: second.name,
+        rawValue: true,
+      };
     }
     throw resourceNotFound(third.text);
   }
   const navigation = prop.navigation;
   if (third === undefined) return { kind: 'navigation', entity, id, navigation, count: false, ref: false };
-  if (third.key === undefined && third.name === '$ref') return { kind: 'navigation', entity, id, navigation, count: false, ref: true };
+  if (third.key === undefined && third.name === '$ref')
+    return { kind: 'navigation', entity, id, navigation, count: false, ref: true };
   if (third.key === undefined && third.name === '$count' && navigation.kind === 'collection') {
     return { kind: 'navigation', entity, id, navigation, count: true, ref: false };
   }

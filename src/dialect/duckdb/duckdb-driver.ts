@@ -1,0 +1,160 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
+import type { Row } from '../../ir/nodes.ts';
+import type { SqlParam } from '../../sql/parameter-value.ts';
+import type { BulkColumn, DriverConnection, StoreDriver } from '../../store/driver.ts';
+import { DuplicateKeyError } from '../../store/store.ts';
+import { duckdbDialect } from './duckdb-dialect.ts';
+import { appendTyped, normaliseDuckDBValue } from './duckdb-values.ts';
+
+export const DUCKDB_MEMORY = ':memory:';
+
+/**
+ * Extensions cannot be downloaded where segmentd runs, and the built-in ones (icu, json…) are
+ * already loaded: never let DuckDB try.
+ */
+const INSTANCE_OPTIONS = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
+
+/**
+ * Opens a DuckDB database (a file path, created with its folder when missing, or ':memory:').
+ * All connections come from one instance, so an in-memory database is shared by all of them.
+ */
+export async function openDuckDBDriver(path: string, poolSize = 4): Promise<StoreDriver> {
+  if (path !== DUCKDB_MEMORY) mkdirSync(dirname(path), { recursive: true });
+  const instance = await DuckDBInstance.create(path, INSTANCE_OPTIONS);
+  return new DuckDBDriver(instance, Math.max(1, poolSize));
+}
+
+/**
+ * A small connection pool: one connection per concurrent operation and never two statements at
+ * once on one connection (concurrent use of one connection can crash the native binding).
+ */
+class DuckDBDriver implements StoreDriver {
+  readonly dialect = duckdbDialect;
+  private readonly idle: DuckDBConnection[] = [];
+  /** Borrowers waiting for a connection (already counted in `borrowed`). */
+  private readonly waiting: { resolve: (c: DuckDBConnection) => void; reject: (e: unknown) => void }[] = [];
+  private open = 0;
+  private borrowed = 0;
+  private closing: (() => void) | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly size: number,
+  ) {}
+
+  async withConnection<T>(fn: (connection: DriverConnection) => Promise<T>): Promise<T> {
+    const raw = await this.acquire();
+    let broken = false;
+    try {
+      return await fn(wrap(raw, () => (broken = true)));
+    } finally {
+      this.release(raw, broken);
+    }
+  }
+
+  private async acquire(): Promise<DuckDBConnection> {
+    if (this.closed) throw new Error('the duckdb store is closed');
+    this.borrowed++;
+    const c = this.idle.pop();
+    if (c !== undefined) return c;
+    if (this.open < this.size) {
+      this.open++;
+      try {
+        return await this.instance.connect();
+      } catch (error) {
+        this.open--;
+        this.borrowed--;
+        throw error;
+      }
+    }
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  }
+
+  private release(c: DuckDBConnection, broken: boolean): void {
+    this.borrowed--;
+    if (broken || this.closed) {
+      c.closeSync();
+      this.open--;
+      if (broken && this.waiting.length > 0) {
+        // Replace the broken connection for whoever waits.
+        const next = this.waiting.shift() as (typeof this.waiting)[number];
+        this.open++;
+        this.instance.connect().then(next.resolve, (error: unknown) => {
+          this.open--;
+          this.borrowed--;
+          next.reject(error);
+        });
+      }
+    } else {
+      const next = this.waiting.shift();
+      if (next !== undefined) {
+        next.resolve(c);
+        return;
+      }
+      this.idle.push(c);
+    }
+    if (this.closed && this.borrowed === 0) this.closing?.();
+  }
+
+  translateError(error: unknown): unknown {
+    if (error instanceof Error && !(error instanceof DuplicateKeyError)) {
+      // DuckDB words it differently for single statements, transactions and the appender.
+      const m =
+        /Duplicate key "([^"]*)" violates (?:primary key|unique) constraint/i.exec(error.message) ??
+        /constraint violation: duplicate key "([^"]*)"/i.exec(error.message);
+      if (m !== null)
+        return new DuplicateKeyError(`duplicate key (${m[1]}): a record with this key already exists`);
+    }
+    return error;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.borrowed > 0) await new Promise<void>((resolve) => (this.closing = resolve));
+    for (const c of this.idle.splice(0)) c.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function bind(params: readonly SqlParam[]): DuckDBValue[] | undefined {
+  return params.length === 0 ? undefined : [...params];
+}
+
+function wrap(c: DuckDBConnection, discard: () => void): DriverConnection {
+  return {
+    async query(sql, params): Promise<Row[]> {
+      const reader = await c.runAndReadAll(sql, bind(params));
+      const names = reader.columnNames();
+      return reader.getRows().map((values) => {
+        const row: Row = {};
+        names.forEach((name, i) => (row[name] = normaliseDuckDBValue(values[i] ?? null, name)));
+        return row;
+      });
+    },
+    async execute(sql, params): Promise<number> {
+      const result = await c.run(sql, bind(params));
+      return result.rowsChanged;
+    },
+    async append(table, columns: readonly BulkColumn[], rows): Promise<void> {
+      const appender = await c.createAppender(table);
+      try {
+        for (const row of rows) {
+          columns.forEach((col, i) => appendTyped(appender, col, row[i] ?? null));
+          appender.endRow();
+        }
+        appender.flushSync();
+      } finally {
+        try {
+          appender.closeSync();
+        } catch {
+          // Flushing already failed and reported why; closing only repeats it.
+        }
+      }
+    },
+    discard,
+  };
+}

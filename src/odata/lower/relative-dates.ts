@@ -1,0 +1,149 @@
+import { and, cmp, lit } from '../../ir/build.ts';
+import type { DatePart, Expr } from '../../ir/nodes.ts';
+import type { DateFunction } from '../language/semantic.ts';
+
+/**
+ * The date query functions as IR over the statement's `now` (UTC): each becomes a range
+ * `[from, to)` or `[from, to]` on the column. Day-based functions start at midnight
+ * (`dateTrunc(day, now)`); weeks start on Sunday, as in Dataverse. For date-only columns the
+ * bounds are cast to dates, so `Today` on a birthday is `birthdate = today`-like.
+ */
+
+interface Range {
+  from?: Expr;
+  to?: Expr;
+  /** `to` is included (`<=`) rather than excluded (`<`). */
+  toInclusive?: boolean;
+}
+
+const now: Expr = { kind: 'now' };
+const trunc = (part: DatePart, e: Expr = now): Expr => ({ kind: 'dateTrunc', part, operand: e });
+const add = (part: DatePart, amount: number, e: Expr): Expr =>
+  amount === 0 ? e : { kind: 'dateAdd', part, amount: lit(amount, 'integer'), operand: e };
+const today = trunc('day');
+
+/** `[trunc(now, part) + offset, trunc(now, part) + offset + 1)` in units of `part`. */
+function period(part: 'week' | 'month' | 'year', offset: number): Range {
+  const start = trunc(part);
+  return { from: add(part, offset, start), to: add(part, offset + 1, start) };
+}
+
+function dayOf(date: string): Date {
+  return new Date(`${date}T00:00:00Z`);
+}
+
+function nextDay(date: string): string {
+  const d = dayOf(date);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}
+
+function relativeRange(fn: DateFunction, n: number): Range {
+  switch (fn) {
+    case 'Today':
+      return { from: today, to: add('day', 1, today) };
+    case 'Yesterday':
+      return { from: add('day', -1, today), to: today };
+    case 'Tomorrow':
+      return { from: add('day', 1, today), to: add('day', 2, today) };
+    case 'Last7Days':
+      return relativeRange('LastXDays', 7);
+    case 'Next7Days':
+      return relativeRange('NextXDays', 7);
+    case 'LastWeek':
+      return period('week', -1);
+    case 'ThisWeek':
+      return period('week', 0);
+    case 'NextWeek':
+      return period('week', 1);
+    case 'LastMonth':
+      return period('month', -1);
+    case 'ThisMonth':
+      return period('month', 0);
+    case 'NextMonth':
+      return period('month', 1);
+    case 'LastYear':
+      return period('year', -1);
+    case 'ThisYear':
+      return period('year', 0);
+    case 'NextYear':
+      return period('year', 1);
+    case 'LastXHours':
+      return { from: add('hour', -n, now), to: now, toInclusive: true };
+    case 'NextXHours':
+      return { from: now, to: add('hour', n, now), toInclusive: true };
+    case 'LastXDays':
+      return { from: add('day', -n, today), to: now, toInclusive: true };
+    case 'NextXDays':
+      return { from: now, to: add('day', n + 1, today) };
+    case 'LastXWeeks':
+      return { from: add('day', -7 * n, today), to: now, toInclusive: true };
+    case 'NextXWeeks':
+      return { from: now, to: add('day', 7 * n + 1, today) };
+    case 'LastXMonths':
+      return { from: add('month', -n, today), to: now, toInclusive: true };
+    case 'NextXMonths':
+      return { from: now, to: add('day', 1, add('month', n, today)) };
+    case 'LastXYears':
+      return { from: add('year', -n, today), to: now, toInclusive: true };
+    case 'NextXYears':
+      return { from: now, to: add('day', 1, add('year', n, today)) };
+    case 'OlderThanXMinutes':
+      return { to: add('minute', -n, now) };
+    case 'OlderThanXHours':
+      return { to: add('hour', -n, now) };
+    case 'OlderThanXDays':
+      return { to: add('day', -n, today) };
+    case 'OlderThanXWeeks':
+      return { to: add('day', -7 * n, today) };
+    case 'OlderThanXMonths':
+      return { to: add('month', -n, today) };
+    case 'OlderThanXYears':
+      return { to: add('year', -n, today) };
+    case 'On':
+    case 'OnOrAfter':
+    case 'OnOrBefore':
+      return {};
+  }
+}
+
+function absoluteRange(
+  fn: 'On' | 'OnOrAfter' | 'OnOrBefore',
+  date: string,
+  column: 'date' | 'datetime',
+): Range {
+  if (column === 'date') {
+    const d = lit(date, 'date');
+    if (fn === 'On') return { from: d, to: d, toInclusive: true };
+    return fn === 'OnOrAfter' ? { from: d } : { to: d, toInclusive: true };
+  }
+  const start = lit(`${date}T00:00:00Z`, 'datetime');
+  const end = lit(`${nextDay(date)}T00:00:00Z`, 'datetime');
+  if (fn === 'On') return { from: start, to: end };
+  return fn === 'OnOrAfter' ? { from: start } : { to: end };
+}
+
+/**
+ * The condition of a date query function on `operand` (a column of type `column`). `amount` is
+ * the X of the …X… functions; `date` (`YYYY-MM-DD`) the value of On/OnOrAfter/OnOrBefore.
+ */
+export function lowerDateFunction(
+  fn: DateFunction,
+  operand: Expr,
+  column: 'date' | 'datetime',
+  amount = 0,
+  date = '',
+): Expr {
+  const absolute = fn === 'On' || fn === 'OnOrAfter' || fn === 'OnOrBefore';
+  const range = absolute ? absoluteRange(fn, date, column) : relativeRange(fn, amount);
+  // Relative bounds are date-times; a date-only column compares with their calendar date.
+  const bound = (e: Expr): Expr =>
+    column === 'date' && !absolute ? { kind: 'cast', operand: e, type: 'date' } : e;
+  if (absolute && fn === 'On' && column === 'date' && range.from !== undefined)
+    return cmp('=', operand, range.from);
+  const parts: Expr[] = [];
+  if (range.from !== undefined) parts.push(cmp('>=', operand, bound(range.from)));
+  if (range.to !== undefined)
+    parts.push(cmp(range.toInclusive === true ? '<=' : '<', operand, bound(range.to)));
+  return and(...parts) ?? lit(true, 'boolean');
+}

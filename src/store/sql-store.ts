@@ -1,0 +1,333 @@
+import { scalarTypeOf } from '../ir/build.ts';
+import type { Mutation, RelQuery, Row, Value } from '../ir/nodes.ts';
+import type { EntityMetadata } from '../metadata/model.ts';
+import type { Schema } from '../metadata/schema.ts';
+import { type CompiledSql, SqlCompiler } from '../sql/compiler.ts';
+import { InvalidValueError, SqlCompileError } from '../sql/errors.ts';
+import { KEY_COLUMN, keySequenceName } from '../sql/identifiers.ts';
+import { type SqlParam, toSqlParam } from '../sql/parameter-value.ts';
+import { decimalScale } from '../sql/storage-types.ts';
+import type { BulkColumn, DriverConnection, StoreDriver } from './driver.ts';
+import type { StoreLayout } from './migrate.ts';
+import type { Store, StoreSession } from './store.ts';
+
+/** Keeps an INSERT well below PostgreSQL's 65 535 parameters per statement. */
+const MAX_PARAMS_PER_INSERT = 30000;
+
+/**
+ * Runs `fn` in one transaction on one connection: committed when it resolves, rolled back when
+ * it throws. A connection whose rollback fails is discarded rather than reused.
+ */
+export async function inTransaction<T>(
+  driver: StoreDriver,
+  fn: (connection: DriverConnection) => Promise<T>,
+): Promise<T> {
+  return driver.withConnection(async (raw) => {
+    const c = serialised(raw);
+    const { beginSql, commitSql, rollbackSql } = driver.dialect;
+    await c.execute(beginSql, []);
+    let result: T;
+    try {
+      result = await fn(c);
+    } catch (error) {
+      try {
+        await c.execute(rollbackSql, []);
+      } catch {
+        raw.discard();
+      }
+      throw error;
+    }
+    try {
+      await c.execute(commitSql, []);
+    } catch (error) {
+      raw.discard();
+      throw error;
+    }
+    return result;
+  });
+}
+
+/**
+ * One connection shared by the concurrent calls of a transaction: statements are queued, since a
+ * connection runs one statement at a time.
+ */
+function serialised(c: DriverConnection): DriverConnection {
+  let tail: Promise<unknown> = Promise.resolve();
+  const queue = <T>(op: () => Promise<T>): Promise<T> => {
+    const next = tail.then(op, op);
+    tail = next.catch(() => undefined);
+    return next;
+  };
+  return {
+    query: (sql, params) => queue(() => c.query(sql, params)),
+    execute: (sql, params) => queue(() => c.execute(sql, params)),
+    append: (table, columns, rows) => queue(() => c.append(table, columns, rows)),
+    discard: () => c.discard(),
+  };
+}
+
+/**
+ * A store over one SQL database: compiles IR with the dialect's compiler and runs it through the
+ * driver. DuckDB and PostgreSQL differ only in their driver and dialect.
+ */
+export class SqlStore implements Store {
+  readonly name: 'duckdb' | 'postgres';
+  private readonly compiler: SqlCompiler;
+  private readonly writer: SessionWriter;
+  private closed = false;
+
+  constructor(
+    private readonly driver: StoreDriver,
+    readonly schema: Schema,
+    layout: StoreLayout,
+  ) {
+    this.name = driver.dialect.name;
+    this.compiler = new SqlCompiler(schema, driver.dialect);
+    this.writer = new SessionWriter(this.compiler, driver, layout);
+  }
+
+  compile(query: RelQuery | Mutation): { sql: string; params: Value[] } {
+    return this.compiler.compile(query);
+  }
+
+  async select(query: RelQuery): Promise<Row[]> {
+    const compiled = this.compiler.compile(query);
+    return this.withConnection((c) => this.writer.run(() => c.query(compiled.sql, compiled.params)));
+  }
+
+  async mutate(mutation: Mutation): Promise<number> {
+    const statements = this.writer.statements(mutation);
+    if (statements.length === 0) return 0;
+    // Several statements (a large insert) must apply all or nothing.
+    if (statements.length > 1) return this.transaction((tx) => tx.mutate(mutation));
+    return this.withConnection((c) => this.writer.execute(c, statements));
+  }
+
+  async allocateKeys(entity: string, count: number): Promise<number[]> {
+    return this.withConnection((c) => this.writer.allocateKeys(c, entity, count));
+  }
+
+  async bulkInsert(
+    entity: string,
+    attributes: readonly string[],
+    rows: readonly (readonly Value[])[],
+  ): Promise<number[]> {
+    if (rows.length === 0) {
+      this.writer.bulkColumns(entity, attributes);
+      return [];
+    }
+    return this.transaction((tx) => tx.bulkInsert(entity, attributes, rows));
+  }
+
+  async transaction<T>(fn: (tx: StoreSession) => Promise<T>): Promise<T> {
+    this.checkOpen();
+    return this.translated(() =>
+      inTransaction(this.driver, async (c) => {
+        const tx = new TransactionSession(this.compiler, this.writer, c);
+        try {
+          return await fn(tx);
+        } finally {
+          tx.finish();
+        }
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.driver.close();
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new Error(`the ${this.name} store is closed`);
+  }
+
+  private async translated<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw this.driver.translateError(error);
+    }
+  }
+
+  private async withConnection<T>(fn: (c: DriverConnection) => Promise<T>): Promise<T> {
+    this.checkOpen();
+    return this.translated(() => this.driver.withConnection(fn));
+  }
+}
+
+/** The session a transaction hands to its callback; unusable once the transaction has ended. */
+class TransactionSession implements StoreSession {
+  private done = false;
+
+  constructor(
+    private readonly compiler: SqlCompiler,
+    private readonly writer: SessionWriter,
+    private readonly connection: DriverConnection,
+  ) {}
+
+  finish(): void {
+    this.done = true;
+  }
+
+  private get c(): DriverConnection {
+    if (this.done) throw new Error('the transaction has ended; use the store (or a new transaction) instead');
+    return this.connection;
+  }
+
+  async select(query: RelQuery): Promise<Row[]> {
+    const compiled = this.compiler.compile(query);
+    const c = this.c;
+    return this.writer.run(() => c.query(compiled.sql, compiled.params));
+  }
+
+  async mutate(mutation: Mutation): Promise<number> {
+    return this.writer.execute(this.c, this.writer.statements(mutation));
+  }
+
+  async allocateKeys(entity: string, count: number): Promise<number[]> {
+    return this.writer.allocateKeys(this.c, entity, count);
+  }
+
+  async bulkInsert(
+    entity: string,
+    attributes: readonly string[],
+    rows: readonly (readonly Value[])[],
+  ): Promise<number[]> {
+    const c = this.c;
+    const columns = this.writer.bulkColumns(entity, attributes);
+    if (rows.length === 0) return [];
+    const table = this.writer.bulkRows(columns, attributes, rows);
+    const keys = await this.writer.allocateKeys(c, entity, rows.length);
+    table.rows.forEach((r, i) => (r[table.keyIndex] = keys[i] as number));
+    await this.writer.run(() => c.append(entity, columns.columns, table.rows));
+    return keys;
+  }
+}
+
+interface EntityColumns {
+  entity: EntityMetadata;
+  /** Every column of the table, in table order. */
+  columns: BulkColumn[];
+  /** Position in `columns` of each written attribute. */
+  positions: number[];
+  keyIndex: number;
+}
+
+/** The statement-level work both the store and its transactions do on a connection. */
+class SessionWriter {
+  constructor(
+    private readonly compiler: SqlCompiler,
+    private readonly driver: StoreDriver,
+    private readonly layout: StoreLayout,
+  ) {}
+
+  /** Runs a driver call, turning driver errors into store errors. */
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw this.driver.translateError(error);
+    }
+  }
+
+  /** The statements of a mutation; an insert is split so no statement has too many parameters. */
+  statements(m: Mutation): CompiledSql[] {
+    if (m.kind !== 'insert') return [this.compiler.compile(m)];
+    const perRow = m.attributes.length + 1;
+    const rowsPerStatement = Math.max(1, Math.floor(MAX_PARAMS_PER_INSERT / perRow));
+    const out: CompiledSql[] = [];
+    for (let i = 0; i < m.rows.length; i += rowsPerStatement) {
+      out.push(
+        this.compiler.compile({
+          ...m,
+          rows: m.rows.slice(i, i + rowsPerStatement),
+          keys: m.keys.slice(i, i + rowsPerStatement),
+        }),
+      );
+    }
+    if (m.rows.length === 0 && m.keys.length > 0) throw new SqlCompileError('insert has keys but no rows');
+    return out;
+  }
+
+  async execute(c: DriverConnection, statements: readonly CompiledSql[]): Promise<number> {
+    let changed = 0;
+    for (const s of statements) changed += await this.run(() => c.execute(s.sql, s.params));
+    return changed;
+  }
+
+  entity(name: string): EntityMetadata {
+    const e = this.compiler.schema.entities.get(name);
+    if (e === undefined) throw new SqlCompileError(`unknown entity '${name}'`);
+    return e;
+  }
+
+  async allocateKeys(c: DriverConnection, entityName: string, count: number): Promise<number[]> {
+    const entity = this.entity(entityName);
+    if (!Number.isSafeInteger(count) || count < 0) {
+      throw new SqlCompileError(`key count must be a whole number >= 0, got ${count}`);
+    }
+    if (count === 0) return [];
+    const sql = this.driver.dialect.allocateKeysSql(keySequenceName(entity.logicalName));
+    const rows = await this.run(() => c.query(sql, [count]));
+    return rows.map((r) => Number(r.k)).sort((a, b) => a - b);
+  }
+
+  /** The table's columns for the bulk path, checking the written attributes. */
+  bulkColumns(entityName: string, attributes: readonly string[]): EntityColumns {
+    const entity = this.entity(entityName);
+    const stored = this.layout.get(entity.logicalName);
+    if (stored === undefined)
+      throw new SqlCompileError(`entity '${entity.logicalName}' has no table in the store`);
+    const columns: BulkColumn[] = stored.map((col) => {
+      if (col.name === KEY_COLUMN) return { name: col.name, type: 'key' };
+      const a = entity.attributes.get(col.name);
+      if (a === undefined)
+        throw new SqlCompileError(`column '${entity.logicalName}.${col.name}' has no attribute`);
+      const type = scalarTypeOf(a);
+      return type === 'decimal' ? { name: col.name, type, scale: decimalScale(a) } : { name: col.name, type };
+    });
+    const seen = new Set<string>();
+    const positions = attributes.map((name) => {
+      const i = columns.findIndex((col) => col.type !== 'key' && col.name === name);
+      if (i < 0) throw new SqlCompileError(`entity '${entity.logicalName}' has no attribute '${name}'`);
+      if (seen.has(name)) throw new SqlCompileError(`attribute '${name}' is written twice`);
+      seen.add(name);
+      return i;
+    });
+    return { entity, columns, positions, keyIndex: columns.findIndex((col) => col.type === 'key') };
+  }
+
+  /** Checked parameter rows in table order, the key column still empty. */
+  bulkRows(
+    table: EntityColumns,
+    attributes: readonly string[],
+    rows: readonly (readonly Value[])[],
+  ): { rows: (SqlParam | null)[][]; keyIndex: number } {
+    const width = table.columns.length;
+    const out = rows.map((row, r) => {
+      if (row.length !== attributes.length) {
+        throw new SqlCompileError(`row ${r} has ${row.length} values for ${attributes.length} attributes`);
+      }
+      const values: (SqlParam | null)[] = new Array<SqlParam | null>(width).fill(null);
+      row.forEach((v, j) => {
+        if (v === null) return;
+        const pos = table.positions[j] as number;
+        const col = table.columns[pos] as BulkColumn;
+        try {
+          values[pos] = toSqlParam(v, col.type === 'key' ? 'integer' : col.type);
+        } catch (error) {
+          if (!(error instanceof InvalidValueError)) throw error;
+          throw new InvalidValueError(
+            error.type,
+            error.value,
+            `${error.detail} (row ${r}, attribute '${col.name}')`,
+          );
+        }
+      });
+      return values;
+    });
+    return { rows: out, keyIndex: table.keyIndex };
+  }
+}
