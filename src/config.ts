@@ -26,9 +26,11 @@ function nonEmpty(v: string | undefined): string | undefined {
 
 export function settingsFrom(env: NodeJS.ProcessEnv, overrides: Partial<Settings> = {}): Settings {
   const port = overrides.port ?? Number(env.PORT ?? 5555);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new SettingsError(`PORT must be a port number, got '${env.PORT}'`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new SettingsError(`PORT must be a port number, got '${env.PORT}'`);
   const bodyLimit = overrides.bodyLimit ?? Number(env.SEGMENTD_BODY_LIMIT ?? 64 * 1024 * 1024);
-  if (!Number.isInteger(bodyLimit) || bodyLimit <= 0) throw new SettingsError('SEGMENTD_BODY_LIMIT must be a positive number of bytes');
+  if (!Number.isInteger(bodyLimit) || bodyLimit <= 0)
+    throw new SettingsError('SEGMENTD_BODY_LIMIT must be a positive number of bytes');
   const databaseUrl = overrides.databaseUrl ?? nonEmpty(env.SEGMENTD_DATABASE_URL);
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new SettingsError(`SEGMENTD_DATABASE_URL must be a postgres:// URL, got '${databaseUrl}'`);

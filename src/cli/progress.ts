@@ -5,7 +5,10 @@ export class ProgressReporter {
   private readonly bar: cliProgress.SingleBar | undefined;
   private started = false;
 
-  constructor(private readonly label: string, private readonly total?: number) {
+  constructor(
+    private readonly label: string,
+    private readonly total?: number,
+  ) {
     if (process.stderr.isTTY) {
       this.bar = new cliProgress.SingleBar(
         {

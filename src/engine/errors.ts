@@ -38,6 +38,8 @@ export class DataverseError extends Error {
 export const notFound = (entity: string, id: string) =>
   new DataverseError('NotFound', ErrorCodes.ObjectDoesNotExist, `${entity} With Id = ${id} Does Not Exist`);
 
-export const badPayload = (message: string) => new DataverseError('BadRequest', ErrorCodes.PayloadError, message);
+export const badPayload = (message: string) =>
+  new DataverseError('BadRequest', ErrorCodes.PayloadError, message);
 
-export const invalidArgument = (message: string) => new DataverseError('BadRequest', ErrorCodes.InvalidArgument, message);
+export const invalidArgument = (message: string) =>
+  new DataverseError('BadRequest', ErrorCodes.InvalidArgument, message);

@@ -40,7 +40,9 @@ export function convertImportRecord(
     const v = merged[a.logicalName];
     const typeName = `${a.logicalName}type`;
     if (typeof v === 'string' && typeof merged[typeName] !== 'string') {
-      throw badPayload(`'${a.logicalName}' needs a '${typeName}' column naming its target (${(a.targets ?? []).join(' or ')}).`);
+      throw badPayload(
+        `'${a.logicalName}' needs a '${typeName}' column naming its target (${(a.targets ?? []).join(' or ')}).`,
+      );
     }
     const t = merged[typeName];
     if (typeof t === 'string' && !(a.targets ?? []).includes(t)) {

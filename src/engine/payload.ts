@@ -11,7 +11,10 @@ import { convertAttributeValue, parseGuid } from './values.ts';
  */
 const BIND = /(?:^|\/)([A-Za-z_][A-Za-z0-9_]*)\(([^()]+)\)$/;
 
-export function parseBindReference(schema: Schema, value: unknown): { entity: EntityMetadata; id: string } | undefined {
+export function parseBindReference(
+  schema: Schema,
+  value: unknown,
+): { entity: EntityMetadata; id: string } | undefined {
   if (typeof value !== 'string') return undefined;
   const m = BIND.exec(value.trim());
   if (m === null) return undefined;
@@ -65,20 +68,29 @@ export function parseEntityBody(
     if (isLookupType(a.type)) {
       throw badPayload(
         `The lookup '${key}' is set with '<navigation property>@odata.bind', not by its name; e.g. "${
-          [...schema.navigationProperties(entity.logicalName).values()].find((n) => n.kind === 'single' && n.relationship.referencingAttribute === key)
-            ?.name ?? key
+          [...schema.navigationProperties(entity.logicalName).values()].find(
+            (n) => n.kind === 'single' && n.relationship.referencingAttribute === key,
+          )?.name ?? key
         }@odata.bind": "/<entityset>(<id>)".`,
       );
     }
     if (mode === 'update' && !a.validForUpdate && !a.isPrimaryId) {
-      throw badPayload(`The property '${key}' of '${entity.logicalName}' can only be set when the record is created.`);
+      throw badPayload(
+        `The property '${key}' of '${entity.logicalName}' can only be set when the record is created.`,
+      );
     }
     values[key] = convertAttributeValue(entity, a, raw);
   }
   return values;
 }
 
-function bindLookup(schema: Schema, entity: EntityMetadata, navName: string, raw: unknown, values: AttributeValues): void {
+function bindLookup(
+  schema: Schema,
+  entity: EntityMetadata,
+  navName: string,
+  raw: unknown,
+  values: AttributeValues,
+): void {
   const nav = schema.navigationProperty(entity.logicalName, navName);
   if (nav === undefined) {
     throw badPayload(
@@ -107,7 +119,7 @@ function bindLookup(schema: Schema, entity: EntityMetadata, navName: string, raw
   }
   if (ref.entity.logicalName !== nav.targetEntity) {
     throw badPayload(
-      `'${navName}@odata.bind' must point at a '${nav.targetEntity}' record, but "${String(raw)}" is a '${ref.entity.logicalName}'.`,
+      `'${navName}@odata.bind' must point at a '${nav.targetEntity}' record, but "${typeof raw === 'string' ? raw : JSON.stringify(raw)}" is a '${ref.entity.logicalName}'.`,
     );
   }
   values[lookup.logicalName] = ref.id;

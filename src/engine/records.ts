@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { and, attrRef, cmp, entitySource, isNull, keyRef, lit, or, scalarTypeOf, select } from '../ir/build.ts';
+import {
+  and,
+  attrRef,
+  cmp,
+  entitySource,
+  isNull,
+  keyRef,
+  lit,
+  or,
+  scalarTypeOf,
+  select,
+} from '../ir/build.ts';
 import type { Expr, Join, OrderItem, Row, ScalarType, SelectItem, Value } from '../ir/nodes.ts';
 import type { AttributeMetadata, EntityMetadata } from '../metadata/model.ts';
 import { isLookupType } from '../metadata/model.ts';
@@ -121,7 +132,12 @@ export class RecordService {
 
   private entity(name: string): EntityMetadata {
     const e = this.schema.entity(name);
-    if (e === undefined) throw new DataverseError('NotFound', ErrorCodes.ResourceNotFound, `Resource not found for the segment '${name}'.`);
+    if (e === undefined)
+      throw new DataverseError(
+        'NotFound',
+        ErrorCodes.ResourceNotFound,
+        `Resource not found for the segment '${name}'.`,
+      );
     return e;
   }
 
@@ -142,7 +158,8 @@ export class RecordService {
     for (const [i, values] of list.entries()) {
       const row = await this.prepareCreate(e, values);
       const id = row[e.primaryIdAttribute] as string;
-      if (ids.has(id)) throw invalidArgument(`Targets[${i}]: the id ${id} appears more than once in the request.`);
+      if (ids.has(id))
+        throw invalidArgument(`Targets[${i}]: the id ${id} appears more than once in the request.`);
       ids.add(id);
       rows.push(row);
     }
@@ -184,7 +201,9 @@ export class RecordService {
       const seen = new Set<string>();
       let updated = 0;
       for (const [index, values] of list.entries()) {
-        const bad = Object.entries(values).find(([k, v]) => typeof v === 'string' && missingTargets.has(`${k}:${v}`));
+        const bad = Object.entries(values).find(
+          ([k, v]) => typeof v === 'string' && missingTargets.has(`${k}:${v}`),
+        );
         if (bad !== undefined) {
           rejected.push({ index, reason: `'${bad[0]}' points at ${String(bad[1])}, which does not exist` });
           continue;
@@ -192,7 +211,10 @@ export class RecordService {
         const id = values[e.primaryIdAttribute];
         if (typeof id === 'string' && (existing.has(id) || seen.has(id))) {
           if (!opts.upsert) {
-            rejected.push({ index, reason: `a ${e.logicalName} with id ${id} already exists (use --upsert to update it)` });
+            rejected.push({
+              index,
+              reason: `a ${e.logicalName} with id ${id} already exists (use --upsert to update it)`,
+            });
             continue;
           }
           if (existing.has(id)) {
@@ -207,7 +229,11 @@ export class RecordService {
       if (toCreate.length > 0) {
         const attributes = records.storedAttributes(e);
         try {
-          await records.session.bulkInsert(e.logicalName, attributes, toCreate.map((r) => attributes.map((a) => r[a] ?? null)));
+          await records.session.bulkInsert(
+            e.logicalName,
+            attributes,
+            toCreate.map((r) => attributes.map((a) => r[a] ?? null)),
+          );
         } catch (err) {
           throw mapStoreError(err, e);
         }
@@ -222,7 +248,12 @@ export class RecordService {
       const chunk = ids.slice(i, i + 1000);
       const rows = await this.session.select(
         select(entitySource(e.logicalName, ROOT), [{ expr: attrRef(ROOT, e.primaryIdAttribute), as: 'id' }], {
-          where: { kind: 'in', operand: attrRef(ROOT, e.primaryIdAttribute), values: chunk.map((id) => lit(id, 'guid')), negated: false },
+          where: {
+            kind: 'in',
+            operand: attrRef(ROOT, e.primaryIdAttribute),
+            values: chunk.map((id) => lit(id, 'guid')),
+            negated: false,
+          },
         }),
       );
       for (const r of rows) found.add(String(r.id));
@@ -237,10 +268,11 @@ export class RecordService {
       for (const [name, v] of Object.entries(values)) {
         const a = e.attributes.get(name);
         if (a === undefined || !isLookupType(a.type) || typeof v !== 'string') continue;
-        const target = (a.targets?.length ?? 0) > 1 ? (values[`${name}type`] as string | undefined) : a.targets?.[0];
+        const target =
+          (a.targets?.length ?? 0) > 1 ? (values[`${name}type`] as string | undefined) : a.targets?.[0];
         if (target === undefined) continue;
         let byId = wanted.get(target);
-        if (byId === undefined) wanted.set(target, (byId = new Map()));
+        if (byId === undefined) wanted.set(target, (byId = new Map<string, string[]>()));
         const names = byId.get(v) ?? [];
         if (!names.includes(name)) names.push(name);
         byId.set(v, names);
@@ -267,7 +299,12 @@ export class RecordService {
   }
 
   /** Updates a record (PATCH); with `upsert` a missing record is created with the given id. */
-  async update(entityName: string, id: string, values: AttributeValues, opts: UpdateOptions): Promise<WriteResult> {
+  async update(
+    entityName: string,
+    id: string,
+    values: AttributeValues,
+    opts: UpdateOptions,
+  ): Promise<WriteResult> {
     const e = this.entity(entityName);
     return this.transaction(async (records) => {
       const current = await records.retrieve(e.logicalName, id);
@@ -279,7 +316,9 @@ export class RecordService {
       checkPreconditions(current, opts);
       const sent = values[e.primaryIdAttribute];
       if (sent !== undefined && sent !== id) {
-        throw badPayload(`The primary id in the body (${String(sent)}) does not match the id in the URL (${id}).`);
+        throw badPayload(
+          `The primary id in the body (${String(sent)}) does not match the id in the URL (${id}).`,
+        );
       }
       await records.checkLookupTargets(e, values);
       const changes = await records.prepareUpdate(e, current, values);
@@ -287,7 +326,10 @@ export class RecordService {
         kind: 'update',
         entity: e.logicalName,
         alias: ROOT,
-        set: Object.entries(changes).map(([attribute, v]) => ({ attribute, value: literalFor(e, attribute, v) })),
+        set: Object.entries(changes).map(([attribute, v]) => ({
+          attribute,
+          value: literalFor(e, attribute, v),
+        })),
         where: records.idEquals(e, id),
       });
       return { id, created: false };
@@ -329,7 +371,12 @@ export class RecordService {
       const current = await records.retrieve(e.logicalName, id, [e.primaryIdAttribute]);
       if (current === undefined) throw notFound(e.logicalName, id);
       checkPreconditions(current, opts);
-      await records.session.mutate({ kind: 'delete', entity: e.logicalName, alias: ROOT, where: records.idEquals(e, id) });
+      await records.session.mutate({
+        kind: 'delete',
+        entity: e.logicalName,
+        alias: ROOT,
+        where: records.idEquals(e, id),
+      });
     });
   }
 
@@ -404,7 +451,8 @@ export class RecordService {
     if (expr.kind !== 'attr') return undefined;
     let entity: EntityMetadata | undefined = expr.source === ROOT ? e : undefined;
     for (const j of joins) {
-      if (j.source.kind === 'entity' && j.source.alias === expr.source) entity = this.schema.entity(j.source.entity);
+      if (j.source.kind === 'entity' && j.source.alias === expr.source)
+        entity = this.schema.entity(j.source.entity);
     }
     const a = entity?.attributes.get(expr.attribute);
     return a === undefined ? undefined : scalarTypeOf(a);
@@ -457,7 +505,12 @@ export class RecordService {
     // Migrated records keep their original creation date, as Dataverse does with overriddencreatedon.
     const overridden = values.overriddencreatedon;
     const system: AttributeValues = {
-      createdon: typeof overridden === 'string' ? (overridden.length === 10 ? `${overridden}T00:00:00Z` : overridden) : now,
+      createdon:
+        typeof overridden === 'string'
+          ? overridden.length === 10
+            ? `${overridden}T00:00:00Z`
+            : overridden
+          : now,
       modifiedon: now,
       createdby: defaults.userId,
       modifiedby: defaults.userId,
@@ -470,7 +523,11 @@ export class RecordService {
     return row;
   }
 
-  private async prepareUpdate(e: EntityMetadata, current: Row, values: AttributeValues): Promise<AttributeValues> {
+  private async prepareUpdate(
+    e: EntityMetadata,
+    current: Row,
+    values: AttributeValues,
+  ): Promise<AttributeValues> {
     const defaults = await this.ensureDefaults();
     const changes: AttributeValues = { ...values };
     delete changes[e.primaryIdAttribute];
@@ -492,16 +549,20 @@ export class RecordService {
     for (const a of e.attributes.values()) {
       switch (a.computed) {
         case 'fullname': {
-          const parts = [merged.firstname, merged.lastname].filter((x): x is string => typeof x === 'string' && x !== '');
+          const parts = [merged.firstname, merged.lastname].filter(
+            (x): x is string => typeof x === 'string' && x !== '',
+          );
           target[a.logicalName] = parts.length === 0 ? null : parts.join(' ');
           break;
         }
         case 'parentAccount':
-          target[a.logicalName] = merged.parentcustomeridtype === 'account' ? (merged.parentcustomerid ?? null) : null;
+          target[a.logicalName] =
+            merged.parentcustomeridtype === 'account' ? (merged.parentcustomerid ?? null) : null;
           break;
         case 'segmentQueryName': {
           const id = merged[e.primaryIdAttribute];
-          target[a.logicalName] = typeof id === 'string' ? `SEGMENT_CRM_ID_${id.replaceAll('-', '').toLowerCase()}` : null;
+          target[a.logicalName] =
+            typeof id === 'string' ? `SEGMENT_CRM_ID_${id.replaceAll('-', '').toLowerCase()}` : null;
           break;
         }
         default:
@@ -517,7 +578,9 @@ export class RecordService {
     if (status === undefined || state === undefined) return;
     const code = row.statuscode;
     if (typeof code !== 'number') {
-      const dflt = state.options?.find((o) => o.value === 0)?.defaultStatus ?? (status.defaultValue as number | undefined);
+      const dflt =
+        state.options?.find((o) => o.value === 0)?.defaultStatus ??
+        (status.defaultValue as number | undefined);
       row.statuscode = dflt ?? null;
       row.statecode = 0;
       return;
@@ -531,10 +594,13 @@ export class RecordService {
     for (const values of list) {
       for (const [name, v] of Object.entries(values)) {
         const a = e.attributes.get(name);
-        if (a === undefined || !isLookupType(a.type) || typeof v !== 'string' || (a.targets?.length ?? 0) < 2) continue;
+        if (a === undefined || !isLookupType(a.type) || typeof v !== 'string' || (a.targets?.length ?? 0) < 2)
+          continue;
         const target = values[`${name}type`];
         if (typeof target !== 'string' || !(a.targets ?? []).includes(target)) {
-          throw badPayload(`The lookup '${name}' needs '${name}type' naming one of: ${(a.targets ?? []).join(', ')}.`);
+          throw badPayload(
+            `The lookup '${name}' needs '${name}type' naming one of: ${(a.targets ?? []).join(', ')}.`,
+          );
         }
       }
     }
@@ -589,7 +655,11 @@ function checkPreconditions(current: Row, opts: ConditionalOptions): void {
   const etag = `W/"${String(current.versionnumber)}"`;
   if (opts.ifNoneMatch !== undefined && opts.ifNoneMatch !== 'null') {
     if (opts.ifNoneMatch === '*' || sameEtag(opts.ifNoneMatch, etag)) {
-      throw new DataverseError('PreconditionFailed', ErrorCodes.DuplicateRecord, 'A record with matching key values already exists.');
+      throw new DataverseError(
+        'PreconditionFailed',
+        ErrorCodes.DuplicateRecord,
+        'A record with matching key values already exists.',
+      );
     }
   }
   if (opts.ifMatch !== undefined && opts.ifMatch !== '*' && !sameEtag(opts.ifMatch, etag)) {
@@ -634,7 +704,8 @@ function afterPredicate(
     const v = values[i] ?? null;
     const o = order[i];
     if (o === undefined) throw new Error('order/token length mismatch');
-    if (o.direction === 'asc') return v === null ? isNull(o.expr, true) : cmp('>', o.expr, literal(v, i), ci(i));
+    if (o.direction === 'asc')
+      return v === null ? isNull(o.expr, true) : cmp('>', o.expr, literal(v, i), ci(i));
     return v === null ? undefined : or(cmp('<', o.expr, literal(v, i), ci(i)), isNull(o.expr));
   };
   const terms: Expr[] = [];

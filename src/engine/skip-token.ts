@@ -14,17 +14,38 @@ export interface SkipToken {
   key: number;
 }
 
-export function encodeSkipToken(values: Value[], types: (ScalarType | undefined)[], key: number, page: number): string {
-  const cookie = Buffer.from(JSON.stringify({ v: values, t: types.map((t) => t ?? null), k: key })).toString('base64url');
+export function encodeSkipToken(
+  values: Value[],
+  types: (ScalarType | undefined)[],
+  key: number,
+  page: number,
+): string {
+  const cookie = Buffer.from(JSON.stringify({ v: values, t: types.map((t) => t ?? null), k: key })).toString(
+    'base64url',
+  );
   return `<cookie pagenumber="${page}" pagingcookie="${cookie}" istracking="False" />`;
 }
 
-const SCALAR_TYPES: readonly ScalarType[] = ['string', 'integer', 'bigint', 'decimal', 'double', 'boolean', 'datetime', 'date', 'guid'];
+const SCALAR_TYPES: readonly ScalarType[] = [
+  'string',
+  'integer',
+  'bigint',
+  'decimal',
+  'double',
+  'boolean',
+  'datetime',
+  'date',
+  'guid',
+];
 
 const COOKIE = /^<cookie pagenumber="(\d+)" pagingcookie="([A-Za-z0-9_-]*)" istracking="(?:True|False)" \/>$/;
 
 function invalid(): DataverseError {
-  return new DataverseError('BadRequest', ErrorCodes.QueryError, 'The $skiptoken is not valid for this query. Use the @odata.nextLink unchanged.');
+  return new DataverseError(
+    'BadRequest',
+    ErrorCodes.QueryError,
+    'The $skiptoken is not valid for this query. Use the @odata.nextLink unchanged.',
+  );
 }
 
 export function decodeSkipToken(token: string, orderCount: number): SkipToken {
@@ -38,10 +59,12 @@ export function decodeSkipToken(token: string, orderCount: number): SkipToken {
   }
   if (typeof parsed !== 'object' || parsed === null) throw invalid();
   const { v, t, k } = parsed as { v?: unknown; t?: unknown; k?: unknown };
-  if (!Array.isArray(v) || !Array.isArray(t) || v.length !== orderCount || t.length !== orderCount) throw invalid();
+  if (!Array.isArray(v) || !Array.isArray(t) || v.length !== orderCount || t.length !== orderCount)
+    throw invalid();
   if (typeof k !== 'number' || !Number.isInteger(k)) throw invalid();
   if (!v.every((x) => x === null || ['string', 'number', 'boolean'].includes(typeof x))) throw invalid();
-  if (!t.every((x) => x === null || (typeof x === 'string' && SCALAR_TYPES.includes(x as ScalarType)))) throw invalid();
+  if (!t.every((x) => x === null || (typeof x === 'string' && SCALAR_TYPES.includes(x as ScalarType))))
+    throw invalid();
   const types = t.map((x) => (x === null ? undefined : (x as ScalarType)));
   if (!v.every((x, i) => fitsType(x as Value, types[i]))) throw invalid();
   return { page: Number(m[1]), values: v as Value[], types, key: k };

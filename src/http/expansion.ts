@@ -1,7 +1,7 @@
 import type { RecordService } from '../engine/records.ts';
 import { ROOT } from '../engine/record-types.ts';
 import { and, attrRef, cmp, lit } from '../ir/build.ts';
-import type { Expr, OrderItem, Row } from '../ir/nodes.ts';
+import type { Expr, Join, OrderItem, Row } from '../ir/nodes.ts';
 import type { EntityMetadata, NavigationProperty } from '../metadata/model.ts';
 import { isLookupType, isPolymorphicLookup } from '../metadata/model.ts';
 import type { Schema } from '../metadata/schema.ts';
@@ -23,6 +23,7 @@ export interface ExpandPlan {
   /** `$filter` inside the expand (collection-valued only). */
   where?: Expr;
   orderBy?: readonly OrderItem[];
+  joins?: readonly Join[];
   /** `$top` inside the expand: at most this many related records per parent. */
   top?: number;
   /** `nav/$ref`: references (`@odata.id`) rather than records. */
@@ -139,6 +140,7 @@ async function expandCollection(
           ...withSelect(select),
           ...(where !== undefined ? { where } : {}),
           ...(plan.orderBy !== undefined ? { orderBy: plan.orderBy } : {}),
+          ...(plan.joins !== undefined ? { joins: plan.joins } : {}),
         });
   const grouped = new Map<string, Row[]>();
   for (const r of rows) {

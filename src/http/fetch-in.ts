@@ -1,7 +1,7 @@
 import type { RecordService } from '../engine/records.ts';
 import { ROOT } from '../engine/record-types.ts';
 import { and, attrRef, lit } from '../ir/build.ts';
-import type { Expr, OrderItem, Row } from '../ir/nodes.ts';
+import type { Expr, Join, OrderItem, Row } from '../ir/nodes.ts';
 import { MAX_PAGE_SIZE } from '../odata/prefer.ts';
 
 /** Ids per query: keeps the bound parameter lists of `IN (…)` well inside every store's limits. */
@@ -11,6 +11,7 @@ export interface FetchInOptions {
   select?: readonly string[];
   where?: Expr;
   orderBy?: readonly OrderItem[];
+  joins?: readonly Join[];
 }
 
 /**
@@ -44,6 +45,7 @@ export async function fetchWhereIn(
         entity,
         ...(where !== undefined ? { where } : {}),
         ...(opts.orderBy !== undefined ? { orderBy: [...opts.orderBy] } : {}),
+        ...(opts.joins !== undefined ? { joins: [...opts.joins] } : {}),
         ...(opts.select !== undefined ? { select: [...opts.select] } : {}),
         pageSize: MAX_PAGE_SIZE,
         ...(skipToken !== undefined ? { skipToken } : {}),

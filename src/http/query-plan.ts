@@ -1,6 +1,6 @@
-import { DataverseError, ErrorCodes } from '../engine/errors.ts';
+import { DataverseError } from '../engine/errors.ts';
 import { ROOT } from '../engine/record-types.ts';
-import type { Expr, OrderItem } from '../ir/nodes.ts';
+import type { Expr, Join, OrderItem } from '../ir/nodes.ts';
 import type { EntityMetadata } from '../metadata/model.ts';
 import type { Schema } from '../metadata/schema.ts';
 import { optionError } from '../odata/language/errors.ts';
@@ -17,6 +17,8 @@ export interface QueryPlan {
   select?: string[];
   where?: Expr;
   orderBy?: OrderItem[];
+  /** LEFT JOINs that navigation paths in `$orderby` need. */
+  joins?: Join[];
   top?: number;
   /** `$count=true`. */
   count: boolean;
@@ -32,32 +34,21 @@ export interface QueryPlan {
 /** Options that make no sense on one record (its key already picks it). */
 const COLLECTION_ONLY = ['$filter', '$orderby', '$top', '$count', '$skiptoken'] as const;
 
-function lowerOrder(schema: Schema, orderBy: readonly OrderByClause[]): OrderItem[] | undefined {
-  if (orderBy.length === 0) return undefined;
+/** `$orderby` as order items plus the LEFT JOINs that navigation paths in it need. */
+function lowerOrder(schema: Schema, orderBy: readonly OrderByClause[]): { orderBy?: OrderItem[]; joins?: Join[] } {
+  if (orderBy.length === 0) return {};
   const lowered = lowerOrderBy(schema, orderBy, ROOT);
-  if (lowered.joins.length > 0) {
-    const path = orderBy.find((o) => o.property.navigation.length > 0);
-    const name =
-      path === undefined
-        ? ''
-        : [...path.property.navigation.map((n) => n.name), path.property.attribute.logicalName].join('/');
-    throw new DataverseError(
-      'BadRequest',
-      ErrorCodes.QueryError,
-      `$orderby by a property of a related record ('${name}') is not supported; order by the record's own properties.`,
-    );
-  }
-  return [...lowered.orderBy];
+  return { orderBy: [...lowered.orderBy], ...(lowered.joins.length > 0 ? { joins: [...lowered.joins] } : {}) };
 }
 
 function expandPlan(schema: Schema, clause: ExpandClause): ExpandPlan {
   const where = clause.filter !== undefined ? lowerFilter(schema, clause.filter, ROOT) : undefined;
-  const orderBy = lowerOrder(schema, clause.orderBy);
+  const order = lowerOrder(schema, clause.orderBy);
   return {
     navigation: clause.navigation,
     ...(clause.select !== undefined ? { select: clause.select.properties.map((p) => p.attribute) } : {}),
     ...(where !== undefined ? { where } : {}),
-    ...(orderBy !== undefined ? { orderBy } : {}),
+    ...order,
     ...(clause.top !== undefined ? { top: clause.top } : {}),
     ref: clause.ref,
     expand: clause.expand.map((c) => expandPlan(schema, c)),
@@ -112,11 +103,11 @@ export function planQuery(
   );
   if (options instanceof DataverseError) throw options;
   const where = options.filter !== undefined ? lowerFilter(schema, options.filter, ROOT) : undefined;
-  const orderBy = lowerOrder(schema, options.orderBy);
+  const order = lowerOrder(schema, options.orderBy);
   return {
     ...(options.select !== undefined ? { select: options.select.properties.map((p) => p.attribute) } : {}),
     ...(where !== undefined ? { where } : {}),
-    ...(orderBy !== undefined ? { orderBy } : {}),
+    ...order,
     ...(options.top !== undefined ? { top: options.top } : {}),
     count: options.count,
     ...(options.skipToken !== undefined ? { skipToken: options.skipToken } : {}),

@@ -1,5 +1,14 @@
 import type { AttributeMetadata } from '../metadata/model.ts';
-import type { CompareOp, Expr, RelQuery, ScalarType, SelectItem, SelectQuery, Source, Value } from './nodes.ts';
+import type {
+  CompareOp,
+  Expr,
+  RelQuery,
+  ScalarType,
+  SelectItem,
+  SelectQuery,
+  Source,
+  Value,
+} from './nodes.ts';
 
 /** Small constructors so front ends read like the queries they build. */
 
@@ -27,7 +36,11 @@ export function or(...operands: Expr[]): Expr {
 
 export const entitySource = (entity: string, alias: string): Source => ({ kind: 'entity', entity, alias });
 
-export function select(from: Source, columns: SelectItem[], rest: Partial<Omit<SelectQuery, 'kind' | 'from' | 'columns'>> = {}): SelectQuery {
+export function select(
+  from: Source,
+  columns: SelectItem[],
+  rest: Partial<Omit<SelectQuery, 'kind' | 'from' | 'columns'>> = {},
+): SelectQuery {
   return { kind: 'select', from, joins: [], columns, ...rest };
 }
 

@@ -29,7 +29,8 @@ export type Value = string | number | boolean | null;
 
 export type Row = Record<string, Value>;
 
-export type DatePart = 'year' | 'quarter' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second' | 'millisecond';
+export type DatePart =
+  'year' | 'quarter' | 'month' | 'week' | 'day' | 'hour' | 'minute' | 'second' | 'millisecond';
 
 export type CompareOp = '=' | '<>' | '<' | '<=' | '>' | '>=';
 
@@ -44,7 +45,13 @@ export type Expr =
   | { readonly kind: 'literal'; readonly value: Value; readonly type: ScalarType }
   | { readonly kind: 'null' }
   /** `ci`: compare strings case-insensitively (Dataverse semantics for text). */
-  | { readonly kind: 'compare'; readonly op: CompareOp; readonly left: Expr; readonly right: Expr; readonly ci?: boolean }
+  | {
+      readonly kind: 'compare';
+      readonly op: CompareOp;
+      readonly left: Expr;
+      readonly right: Expr;
+      readonly ci?: boolean;
+    }
   | { readonly kind: 'and'; readonly operands: readonly Expr[] }
   | { readonly kind: 'or'; readonly operands: readonly Expr[] }
   | { readonly kind: 'not'; readonly operand: Expr }
@@ -60,8 +67,19 @@ export type Expr =
       readonly pattern: Expr;
       readonly negated: boolean;
     }
-  | { readonly kind: 'in'; readonly operand: Expr; readonly values: readonly Expr[]; readonly negated: boolean; readonly ci?: boolean }
-  | { readonly kind: 'arith'; readonly op: '+' | '-' | '*' | '/' | '%'; readonly left: Expr; readonly right: Expr }
+  | {
+      readonly kind: 'in';
+      readonly operand: Expr;
+      readonly values: readonly Expr[];
+      readonly negated: boolean;
+      readonly ci?: boolean;
+    }
+  | {
+      readonly kind: 'arith';
+      readonly op: '+' | '-' | '*' | '/' | '%';
+      readonly left: Expr;
+      readonly right: Expr;
+    }
   | { readonly kind: 'negate'; readonly operand: Expr }
   /** A correlated subquery: EXISTS / NOT EXISTS (semi-join / anti-join). */
   | { readonly kind: 'exists'; readonly query: RelQuery; readonly negated: boolean }

@@ -5,7 +5,13 @@ import { contact } from './builtin/contact.ts';
 import { activeInactiveState, attr, entity, systemAttributes } from './builtin/define.ts';
 import { msdyncrm_segment } from './builtin/segment.ts';
 import { systemuser } from './builtin/systemuser.ts';
-import type { AttributeMetadata, AttributeType, EntityMetadata, OptionMetadata, RequiredLevel } from './model.ts';
+import type {
+  AttributeMetadata,
+  AttributeType,
+  EntityMetadata,
+  OptionMetadata,
+  RequiredLevel,
+} from './model.ts';
 import { isLookupType, isOptionSetType } from './model.ts';
 import { Schema } from './schema.ts';
 
@@ -44,27 +50,33 @@ function isObject(v: unknown): v is Json {
 
 function checkKeys(where: string, o: Json, allowed: readonly string[]): void {
   for (const k of Object.keys(o)) {
-    if (!allowed.includes(k)) throw new SchemaFileError(`${where}: unknown property '${k}' (allowed: ${allowed.join(', ')})`);
+    if (!allowed.includes(k))
+      throw new SchemaFileError(`${where}: unknown property '${k}' (allowed: ${allowed.join(', ')})`);
   }
 }
 
 function checkName(where: string, v: unknown, what: string): string {
   if (typeof v !== 'string' || !NAME.test(v)) {
-    throw new SchemaFileError(`${where}: ${what} must be a lower-case logical name (a-z, 0-9, _), got ${JSON.stringify(v)}`);
+    throw new SchemaFileError(
+      `${where}: ${what} must be a lower-case logical name (a-z, 0-9, _), got ${JSON.stringify(v)}`,
+    );
   }
-  if (v.startsWith(RESERVED_PREFIX)) throw new SchemaFileError(`${where}: names starting with '${RESERVED_PREFIX}' are reserved`);
+  if (v.startsWith(RESERVED_PREFIX))
+    throw new SchemaFileError(`${where}: names starting with '${RESERVED_PREFIX}' are reserved`);
   return v;
 }
 
 function optNumber(where: string, o: Json, key: string): number | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new SchemaFileError(`${where}: '${key}' must be a number`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new SchemaFileError(`${where}: '${key}' must be a number`);
   return v;
 }
 
 function parseOptions(where: string, v: unknown): OptionMetadata[] {
-  if (!Array.isArray(v) || v.length === 0) throw new SchemaFileError(`${where}: 'options' must be a non-empty array`);
+  if (!Array.isArray(v) || v.length === 0)
+    throw new SchemaFileError(`${where}: 'options' must be a non-empty array`);
   const seen = new Set<number>();
   return v.map((o, i) => {
     if (!isObject(o) || !Number.isInteger(o.value) || typeof o.label !== 'string') {
@@ -109,7 +121,8 @@ function parseAttribute(entityName: string, raw: unknown, index: number): Attrib
     required: required as RequiredLevel,
   });
   a.isCustom = true;
-  if (t === 'String' || t === 'Memo') a.maxLength = optNumber(where, raw, 'maxLength') ?? (t === 'String' ? 100 : 2000);
+  if (t === 'String' || t === 'Memo')
+    a.maxLength = optNumber(where, raw, 'maxLength') ?? (t === 'String' ? 100 : 2000);
   const min = optNumber(where, raw, 'minValue');
   const max = optNumber(where, raw, 'maxValue');
   if (min !== undefined) a.minValue = min;
@@ -120,25 +133,30 @@ function parseAttribute(entityName: string, raw: unknown, index: number): Attrib
   }
   if (t === 'Decimal' || t === 'Money') {
     const p = optNumber(where, raw, 'precision') ?? (t === 'Money' ? 4 : 2);
-    if (!Number.isInteger(p) || p < 0 || p > 10) throw new SchemaFileError(`${where}: 'precision' must be 0..10`);
+    if (!Number.isInteger(p) || p < 0 || p > 10)
+      throw new SchemaFileError(`${where}: 'precision' must be 0..10`);
     a.precision = p;
   }
   if (t === 'DateTime') {
     const b = raw.dateTimeBehavior ?? 'UserLocal';
     if (!['UserLocal', 'DateOnly', 'TimeZoneIndependent'].includes(b as string)) {
-      throw new SchemaFileError(`${where}: 'dateTimeBehavior' must be UserLocal, DateOnly or TimeZoneIndependent`);
+      throw new SchemaFileError(
+        `${where}: 'dateTimeBehavior' must be UserLocal, DateOnly or TimeZoneIndependent`,
+      );
     }
     a.dateTimeBehavior = b as AttributeMetadata['dateTimeBehavior'];
   }
   if (isOptionSetType(t)) a.options = parseOptions(where, raw.options);
-  else if (raw.options !== undefined) throw new SchemaFileError(`${where}: 'options' is only for Picklist attributes`);
+  else if (raw.options !== undefined)
+    throw new SchemaFileError(`${where}: 'options' is only for Picklist attributes`);
   if (isLookupType(t)) {
     const targets = raw.targets;
     if (!Array.isArray(targets) || targets.length === 0 || !targets.every((x) => typeof x === 'string')) {
       throw new SchemaFileError(`${where}: a ${t} needs 'targets', a non-empty array of entity names`);
     }
-    if (t === 'Lookup' && targets.length !== 1) throw new SchemaFileError(`${where}: a Lookup has exactly one target (use Customer for several)`);
-    a.targets = targets as string[];
+    if (t === 'Lookup' && targets.length !== 1)
+      throw new SchemaFileError(`${where}: a Lookup has exactly one target (use Customer for several)`);
+    a.targets = targets;
   } else if (raw.targets !== undefined) {
     throw new SchemaFileError(`${where}: 'targets' is only for Lookup and Customer attributes`);
   }
@@ -171,22 +189,30 @@ function parseEntity(raw: unknown, index: number, builtins: Map<string, EntityMe
   const base = builtins.get(logicalName);
   if (base !== undefined) {
     for (const k of ['entitySetName', 'primaryIdAttribute', 'primaryNameAttribute']) {
-      if (raw[k] !== undefined) throw new SchemaFileError(`${where}: '${k}' of a built-in entity cannot be changed`);
+      if (raw[k] !== undefined)
+        throw new SchemaFileError(`${where}: '${k}' of a built-in entity cannot be changed`);
     }
     for (const a of declared) {
       if (base.attributes.has(a.logicalName)) {
-        throw new SchemaFileError(`${where}: attribute '${a.logicalName}' is built in and cannot be redeclared`);
+        throw new SchemaFileError(
+          `${where}: attribute '${a.logicalName}' is built in and cannot be redeclared`,
+        );
       }
     }
-    return entity(
-      { ...base, isCustom: false },
-      [...base.attributes.values(), ...declared],
-    );
+    return entity({ ...base, isCustom: false }, [...base.attributes.values(), ...declared]);
   }
-  const primaryId = raw.primaryIdAttribute === undefined ? `${logicalName}id` : checkName(where, raw.primaryIdAttribute, 'primaryIdAttribute');
+  const primaryId =
+    raw.primaryIdAttribute === undefined
+      ? `${logicalName}id`
+      : checkName(where, raw.primaryIdAttribute, 'primaryIdAttribute');
   const primaryName =
-    raw.primaryNameAttribute === undefined ? `${logicalName.split('_')[0]}_name` : checkName(where, raw.primaryNameAttribute, 'primaryNameAttribute');
-  const setName = raw.entitySetName === undefined ? `${logicalName}s` : checkName(where, raw.entitySetName, 'entitySetName');
+    raw.primaryNameAttribute === undefined
+      ? `${logicalName.split('_')[0]}_name`
+      : checkName(where, raw.primaryNameAttribute, 'primaryNameAttribute');
+  const setName =
+    raw.entitySetName === undefined
+      ? `${logicalName}s`
+      : checkName(where, raw.entitySetName, 'entitySetName');
   const displayName = typeof raw.displayName === 'string' ? raw.displayName : logicalName;
   const attrs: AttributeMetadata[] = [
     attr(primaryId, 'Uniqueidentifier', displayName, { required: 'SystemRequired', createOnly: true }),
@@ -195,22 +221,26 @@ function parseEntity(raw: unknown, index: number, builtins: Map<string, EntityMe
     attrs.push(attr(primaryName, 'String', 'Name', { maxLength: 100, required: 'ApplicationRequired' }));
   }
   for (const a of declared) {
-    if (a.logicalName === primaryId) throw new SchemaFileError(`${where}: '${primaryId}' is the primary id and is created for you`);
+    if (a.logicalName === primaryId)
+      throw new SchemaFileError(`${where}: '${primaryId}' is the primary id and is created for you`);
   }
   attrs.push(...declared);
   const names = new Set(attrs.map((a) => a.logicalName));
   for (const s of [...activeInactiveState(), ...systemAttributes(logicalName)]) {
-    if (names.has(s.logicalName)) throw new SchemaFileError(`${where}: '${s.logicalName}' is a system attribute and is created for you`);
+    if (names.has(s.logicalName))
+      throw new SchemaFileError(`${where}: '${s.logicalName}' is a system attribute and is created for you`);
     attrs.push(s);
   }
   const pn = attrs.find((a) => a.logicalName === primaryName);
-  if (pn?.type !== 'String') throw new SchemaFileError(`${where}: the primary name '${primaryName}' must be a String attribute`);
+  if (pn?.type !== 'String')
+    throw new SchemaFileError(`${where}: the primary name '${primaryName}' must be a String attribute`);
   return entity(
     {
       logicalName,
       entitySetName: setName,
       displayName,
-      displayCollectionName: typeof raw.displayCollectionName === 'string' ? raw.displayCollectionName : `${displayName}s`,
+      displayCollectionName:
+        typeof raw.displayCollectionName === 'string' ? raw.displayCollectionName : `${displayName}s`,
       primaryIdAttribute: primaryId,
       primaryNameAttribute: primaryName,
       isCustom: true,
@@ -238,11 +268,17 @@ export function schemaFromDocument(doc: unknown): Schema {
   const sets = new Map<string, string>();
   for (const e of result.values()) {
     const other = sets.get(e.entitySetName);
-    if (other !== undefined) throw new SchemaFileError(`entity set name '${e.entitySetName}' is used by both '${other}' and '${e.logicalName}'`);
+    if (other !== undefined)
+      throw new SchemaFileError(
+        `entity set name '${e.entitySetName}' is used by both '${other}' and '${e.logicalName}'`,
+      );
     sets.set(e.entitySetName, e.logicalName);
     for (const a of e.attributes.values()) {
       for (const t of a.targets ?? []) {
-        if (!result.has(t)) throw new SchemaFileError(`entity '${e.logicalName}', attribute '${a.logicalName}': unknown target entity '${t}'`);
+        if (!result.has(t))
+          throw new SchemaFileError(
+            `entity '${e.logicalName}', attribute '${a.logicalName}': unknown target entity '${t}'`,
+          );
       }
     }
   }

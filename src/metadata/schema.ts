@@ -6,8 +6,14 @@ import { isLookupType } from './model.ts';
  * Lookups not listed here get derived names (see `deriveRelationship`).
  */
 const KNOWN_RELATIONSHIPS: Record<string, { schemaName: string; single?: string; collection?: string }> = {
-  'contact.parentcustomerid.account': { schemaName: 'contact_customer_accounts', single: 'parentcustomerid_account' },
-  'contact.parentcustomerid.contact': { schemaName: 'contact_customer_contacts', single: 'parentcustomerid_contact' },
+  'contact.parentcustomerid.account': {
+    schemaName: 'contact_customer_accounts',
+    single: 'parentcustomerid_account',
+  },
+  'contact.parentcustomerid.contact': {
+    schemaName: 'contact_customer_contacts',
+    single: 'parentcustomerid_contact',
+  },
   'contact.accountid.account': { schemaName: 'account_contacts', single: 'accountid' },
   'contact.msdyncrm_segmentmemberid.msdyncrm_segment': {
     schemaName: 'msdyncrm_msdyncrm_segment_contact',
@@ -75,7 +81,10 @@ export class Schema {
     this.entities = map;
     const relationships: RelationshipMetadata[] = [];
     for (const from of entities) {
-      this.navigation.set(from.logicalName, this.navigation.get(from.logicalName) ?? new Map());
+      this.navigation.set(
+        from.logicalName,
+        this.navigation.get(from.logicalName) ?? new Map<string, NavigationProperty>(),
+      );
       for (const a of from.attributes.values()) {
         if (!isLookupType(a.type)) continue;
         for (const t of a.targets ?? []) {

@@ -99,13 +99,16 @@ class Compilation {
 
   // ---- queries ------------------------------------------------------------------------------
 
-  query(node: RelQuery, outer: Scope | undefined): CompiledQuery {
-    return node.kind === 'select' ? this.select(node, outer) : this.setOperation(node, outer);
+  /** `forExists`: the rows only need to exist, so a select may list no columns (`SELECT 1`). */
+  query(node: RelQuery, outer: Scope | undefined, forExists = false): CompiledQuery {
+    return node.kind === 'select'
+      ? this.select(node, outer, forExists)
+      : this.setOperation(node, outer, forExists);
   }
 
-  private setOperation(node: SetOperation, outer: Scope | undefined): CompiledQuery {
-    const left = this.query(node.left, outer);
-    const right = this.query(node.right, outer);
+  private setOperation(node: SetOperation, outer: Scope | undefined, forExists: boolean): CompiledQuery {
+    const left = this.query(node.left, outer, forExists);
+    const right = this.query(node.right, outer, forExists);
     if (left.columns.size !== right.columns.size) {
       throw new SqlCompileError(
         `${node.op} of queries with ${left.columns.size} and ${right.columns.size} columns`,
@@ -131,7 +134,10 @@ class Compilation {
     return bare ? sql : `(${sql})`;
   }
 
-  private select(node: SelectQuery, outer: Scope | undefined): CompiledQuery {
+  private select(node: SelectQuery, outer: Scope | undefined, forExists: boolean): CompiledQuery {
+    if (node.columns.length === 0 && !forExists) {
+      throw new SqlCompileError('a query needs at least one column (only an exists subquery may have none)');
+    }
     const scope = new Scope(outer);
     const parts: string[] = [];
     let from = `FROM ${this.source(node.from, scope, outer)}`;
@@ -258,7 +264,7 @@ class Compilation {
         return `(- ${this.expr(e.operand, scope)})`;
       }
       case 'exists':
-        return `(${e.negated ? 'NOT ' : ''}EXISTS (${this.query(e.query, scope).sql}))`;
+        return `(${e.negated ? 'NOT ' : ''}EXISTS (${this.query(e.query, scope, true).sql}))`;
       case 'now':
         return this.d.now();
       case 'dateAdd':

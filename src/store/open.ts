@@ -24,9 +24,10 @@ export interface OpenStoreOptions {
 export async function openStore(
   options: OpenStoreOptions,
 ): Promise<{ store: Store; migration: MigrationReport }> {
+  const url = options.databaseUrl;
   const driver: StoreDriver =
-    options.databaseUrl !== undefined
-      ? openPostgresDriver(options.databaseUrl, options.poolSize)
+    url !== undefined && url !== ''
+      ? openPostgresDriver(url, options.poolSize)
       : await openDuckDBDriver(options.db ?? DUCKDB_MEMORY, options.poolSize);
   try {
     const { report, layout } = await inTransaction(driver, (c) =>

@@ -73,7 +73,7 @@ function serialised(c: DriverConnection): DriverConnection {
 export class SqlStore implements Store {
   readonly name: 'duckdb' | 'postgres';
   private readonly compiler: SqlCompiler;
-  private readonly writer: SessionWriter;
+  private readonly ops: SessionOperations;
   private closed = false;
 
   constructor(
@@ -83,7 +83,7 @@ export class SqlStore implements Store {
   ) {
     this.name = driver.dialect.name;
     this.compiler = new SqlCompiler(schema, driver.dialect);
-    this.writer = new SessionWriter(this.compiler, driver, layout);
+    this.ops = new SessionOperations(this.compiler, driver, layout);
   }
 
   compile(query: RelQuery | Mutation): { sql: string; params: Value[] } {
@@ -92,28 +92,29 @@ export class SqlStore implements Store {
 
   async select(query: RelQuery): Promise<Row[]> {
     const compiled = this.compiler.compile(query);
-    return this.withConnection((c) => this.writer.run(() => c.query(compiled.sql, compiled.params)));
+    return this.withConnection((c) => this.ops.run(() => c.query(compiled.sql, compiled.params)));
   }
 
   async mutate(mutation: Mutation): Promise<number> {
-    const statements = this.writer.statements(mutation);
+    const statements = this.ops.statements(mutation);
     if (statements.length === 0) return 0;
     // Several statements (a large insert) must apply all or nothing.
     if (statements.length > 1) return this.transaction((tx) => tx.mutate(mutation));
-    return this.withConnection((c) => this.writer.execute(c, statements));
+    return this.withConnection((c) => this.ops.execute(c, statements));
   }
 
   async allocateKeys(entity: string, count: number): Promise<number[]> {
-    return this.withConnection((c) => this.writer.allocateKeys(c, entity, count));
+    return this.withConnection((c) => this.ops.allocateKeys(c, entity, count));
   }
 
+  /** In a transaction of its own, so a failing row leaves nothing behind. */
   async bulkInsert(
     entity: string,
     attributes: readonly string[],
     rows: readonly (readonly Value[])[],
   ): Promise<number[]> {
     if (rows.length === 0) {
-      this.writer.bulkColumns(entity, attributes);
+      this.ops.bulkColumns(entity, attributes);
       return [];
     }
     return this.transaction((tx) => tx.bulkInsert(entity, attributes, rows));
@@ -123,7 +124,7 @@ export class SqlStore implements Store {
     this.checkOpen();
     return this.translated(() =>
       inTransaction(this.driver, async (c) => {
-        const tx = new TransactionSession(this.compiler, this.writer, c);
+        const tx = new TransactionSession(this.compiler, this.ops, c);
         try {
           return await fn(tx);
         } finally {
@@ -163,7 +164,7 @@ class TransactionSession implements StoreSession {
 
   constructor(
     private readonly compiler: SqlCompiler,
-    private readonly writer: SessionWriter,
+    private readonly ops: SessionOperations,
     private readonly connection: DriverConnection,
   ) {}
 
@@ -179,15 +180,15 @@ class TransactionSession implements StoreSession {
   async select(query: RelQuery): Promise<Row[]> {
     const compiled = this.compiler.compile(query);
     const c = this.c;
-    return this.writer.run(() => c.query(compiled.sql, compiled.params));
+    return this.ops.run(() => c.query(compiled.sql, compiled.params));
   }
 
   async mutate(mutation: Mutation): Promise<number> {
-    return this.writer.execute(this.c, this.writer.statements(mutation));
+    return this.ops.execute(this.c, this.ops.statements(mutation));
   }
 
   async allocateKeys(entity: string, count: number): Promise<number[]> {
-    return this.writer.allocateKeys(this.c, entity, count);
+    return this.ops.allocateKeys(this.c, entity, count);
   }
 
   async bulkInsert(
@@ -195,18 +196,11 @@ class TransactionSession implements StoreSession {
     attributes: readonly string[],
     rows: readonly (readonly Value[])[],
   ): Promise<number[]> {
-    const c = this.c;
-    const columns = this.writer.bulkColumns(entity, attributes);
-    if (rows.length === 0) return [];
-    const table = this.writer.bulkRows(columns, attributes, rows);
-    const keys = await this.writer.allocateKeys(c, entity, rows.length);
-    table.rows.forEach((r, i) => (r[table.keyIndex] = keys[i] as number));
-    await this.writer.run(() => c.append(entity, columns.columns, table.rows));
-    return keys;
+    return this.ops.bulkInsert(this.c, entity, attributes, rows);
   }
 }
 
-interface EntityColumns {
+interface TableColumns {
   entity: EntityMetadata;
   /** Every column of the table, in table order. */
   columns: BulkColumn[];
@@ -215,15 +209,18 @@ interface EntityColumns {
   keyIndex: number;
 }
 
-/** The statement-level work both the store and its transactions do on a connection. */
-class SessionWriter {
+/** The statement-level work the store and its transactions share, on a given connection. */
+class SessionOperations {
   constructor(
     private readonly compiler: SqlCompiler,
     private readonly driver: StoreDriver,
     private readonly layout: StoreLayout,
   ) {}
 
-  /** Runs a driver call, turning driver errors into store errors. */
+  /**
+   * Runs a driver call, turning driver errors into store errors at once, so code inside a
+   * transaction can catch DuplicateKeyError.
+   */
   async run<T>(fn: () => Promise<T>): Promise<T> {
     try {
       return await fn();
@@ -235,19 +232,16 @@ class SessionWriter {
   /** The statements of a mutation; an insert is split so no statement has too many parameters. */
   statements(m: Mutation): CompiledSql[] {
     if (m.kind !== 'insert') return [this.compiler.compile(m)];
+    if (m.keys.length !== m.rows.length) {
+      throw new SqlCompileError(`insert has ${m.rows.length} rows but ${m.keys.length} keys`);
+    }
     const perRow = m.attributes.length + 1;
     const rowsPerStatement = Math.max(1, Math.floor(MAX_PARAMS_PER_INSERT / perRow));
     const out: CompiledSql[] = [];
     for (let i = 0; i < m.rows.length; i += rowsPerStatement) {
-      out.push(
-        this.compiler.compile({
-          ...m,
-          rows: m.rows.slice(i, i + rowsPerStatement),
-          keys: m.keys.slice(i, i + rowsPerStatement),
-        }),
-      );
+      const rows = m.rows.slice(i, i + rowsPerStatement);
+      out.push(this.compiler.compile({ ...m, rows, keys: m.keys.slice(i, i + rowsPerStatement) }));
     }
-    if (m.rows.length === 0 && m.keys.length > 0) throw new SqlCompileError('insert has keys but no rows');
     return out;
   }
 
@@ -257,7 +251,7 @@ class SessionWriter {
     return changed;
   }
 
-  entity(name: string): EntityMetadata {
+  private entity(name: string): EntityMetadata {
     const e = this.compiler.schema.entities.get(name);
     if (e === undefined) throw new SqlCompileError(`unknown entity '${name}'`);
     return e;
@@ -274,8 +268,24 @@ class SessionWriter {
     return rows.map((r) => Number(r.k)).sort((a, b) => a - b);
   }
 
+  /** Checks every value, allocates the keys, then appends through the driver's bulk path. */
+  async bulkInsert(
+    c: DriverConnection,
+    entity: string,
+    attributes: readonly string[],
+    rows: readonly (readonly Value[])[],
+  ): Promise<number[]> {
+    const table = this.bulkColumns(entity, attributes);
+    if (rows.length === 0) return [];
+    const values = this.bulkRows(table, attributes, rows);
+    const keys = await this.allocateKeys(c, entity, rows.length);
+    values.forEach((row, i) => (row[table.keyIndex] = keys[i] as number));
+    await this.run(() => c.append(table.entity.logicalName, table.columns, values));
+    return keys;
+  }
+
   /** The table's columns for the bulk path, checking the written attributes. */
-  bulkColumns(entityName: string, attributes: readonly string[]): EntityColumns {
+  bulkColumns(entityName: string, attributes: readonly string[]): TableColumns {
     const entity = this.entity(entityName);
     const stored = this.layout.get(entity.logicalName);
     if (stored === undefined)
@@ -300,17 +310,17 @@ class SessionWriter {
   }
 
   /** Checked parameter rows in table order, the key column still empty. */
-  bulkRows(
-    table: EntityColumns,
+  private bulkRows(
+    table: TableColumns,
     attributes: readonly string[],
     rows: readonly (readonly Value[])[],
-  ): { rows: (SqlParam | null)[][]; keyIndex: number } {
+  ): (SqlParam | null)[][] {
     const width = table.columns.length;
-    const out = rows.map((row, r) => {
+    return rows.map((row, r) => {
       if (row.length !== attributes.length) {
         throw new SqlCompileError(`row ${r} has ${row.length} values for ${attributes.length} attributes`);
       }
-      const values: (SqlParam | null)[] = new Array<SqlParam | null>(width).fill(null);
+      const values = new Array<SqlParam | null>(width).fill(null);
       row.forEach((v, j) => {
         if (v === null) return;
         const pos = table.positions[j] as number;
@@ -328,6 +338,5 @@ class SessionWriter {
       });
       return values;
     });
-    return { rows: out, keyIndex: table.keyIndex };
   }
 }

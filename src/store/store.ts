@@ -17,7 +17,11 @@ export interface StoreSession {
    * `rows[i]` holds the values of `attributes` in order; keys are allocated by the store.
    * Returns the allocated keys.
    */
-  bulkInsert(entity: string, attributes: readonly string[], rows: readonly (readonly Value[])[]): Promise<number[]>;
+  bulkInsert(
+    entity: string,
+    attributes: readonly string[],
+    rows: readonly (readonly Value[])[],
+  ): Promise<number[]>;
 }
 
 export interface Store extends StoreSession {

@@ -8,7 +8,10 @@ import { schemaFromDocument } from '../../src/metadata/schema-file.ts';
 
 const schema = schemaFromDocument(undefined);
 const rejects = (fn: () => unknown, re: RegExp) =>
-  assert.throws(fn, (e: unknown) => e instanceof DataverseError && e.code === '0x80048d19' && re.test(e.message));
+  assert.throws(
+    fn,
+    (e: unknown) => e instanceof DataverseError && e.code === '0x80048d19' && re.test(e.message),
+  );
 
 describe('entity bodies', () => {
   it('converts typed values and binds lookups', () => {
@@ -41,18 +44,63 @@ describe('entity bodies', () => {
   });
 
   it('rejects unknown properties, bad values and misuse of lookups by name', () => {
-    rejects(() => parseEntityBody(schema, 'contact', { emailadress1: 'x' }, 'create'), /The property 'emailadress1' does not exist on type 'Microsoft.Dynamics.CRM.contact'/);
-    rejects(() => parseEntityBody(schema, 'contact', { gendercode: 7 }, 'create'), /value 7 of 'gendercode'.*outside the valid range/);
-    rejects(() => parseEntityBody(schema, 'contact', { firstname: 'x'.repeat(51) }, 'create'), /maximum allowed length of '50'/);
-    rejects(() => parseEntityBody(schema, 'contact', { birthdate: '2020-02-30' }, 'create'), /Cannot convert the literal '2020-02-30' to the expected type 'Edm.Date'/);
+    rejects(
+      () => parseEntityBody(schema, 'contact', { emailadress1: 'x' }, 'create'),
+      /The property 'emailadress1' does not exist on type 'Microsoft.Dynamics.CRM.contact'/,
+    );
+    rejects(
+      () => parseEntityBody(schema, 'contact', { gendercode: 7 }, 'create'),
+      /value 7 of 'gendercode'.*outside the valid range/,
+    );
+    rejects(
+      () => parseEntityBody(schema, 'contact', { firstname: 'x'.repeat(51) }, 'create'),
+      /maximum allowed length of '50'/,
+    );
+    rejects(
+      () => parseEntityBody(schema, 'contact', { birthdate: '2020-02-30' }, 'create'),
+      /Cannot convert the literal '2020-02-30' to the expected type 'Edm.Date'/,
+    );
     rejects(() => parseEntityBody(schema, 'contact', { numberofchildren: 1.5 }, 'create'), /Edm.Int32/);
     rejects(() => parseEntityBody(schema, 'contact', { donotemail: 'yes' }, 'create'), /Edm.Boolean/);
-    rejects(() => parseEntityBody(schema, 'contact', { _parentcustomerid_value: 'x' }, 'create'), /read-only.*parentcustomerid_account@odata.bind|read-only/);
-    rejects(() => parseEntityBody(schema, 'contact', { parentcustomerid: '0b4b85cc-7f6c-ea11-a811-000d3a54d359' }, 'create'), /@odata.bind/);
-    rejects(() => parseEntityBody(schema, 'contact', { 'parentcustomerid_account@odata.bind': '/contacts(0b4b85cc-7f6c-ea11-a811-000d3a54d359)' }, 'create'), /must point at a 'account' record/);
-    rejects(() => parseEntityBody(schema, 'contact', { 'nothing@odata.bind': '/contacts(0b4b85cc-7f6c-ea11-a811-000d3a54d359)' }, 'create'), /names no navigation property/);
+    rejects(
+      () => parseEntityBody(schema, 'contact', { _parentcustomerid_value: 'x' }, 'create'),
+      /read-only.*parentcustomerid_account@odata.bind|read-only/,
+    );
+    rejects(
+      () =>
+        parseEntityBody(
+          schema,
+          'contact',
+          { parentcustomerid: '0b4b85cc-7f6c-ea11-a811-000d3a54d359' },
+          'create',
+        ),
+      /@odata.bind/,
+    );
+    rejects(
+      () =>
+        parseEntityBody(
+          schema,
+          'contact',
+          { 'parentcustomerid_account@odata.bind': '/contacts(0b4b85cc-7f6c-ea11-a811-000d3a54d359)' },
+          'create',
+        ),
+      /must point at a 'account' record/,
+    );
+    rejects(
+      () =>
+        parseEntityBody(
+          schema,
+          'contact',
+          { 'nothing@odata.bind': '/contacts(0b4b85cc-7f6c-ea11-a811-000d3a54d359)' },
+          'create',
+        ),
+      /names no navigation property/,
+    );
     rejects(() => parseEntityBody(schema, 'contact', [1, 2], 'create'), /must be a JSON object/);
-    rejects(() => parseEntityBody(schema, 'contact', { importsequencenumber: 3 }, 'update'), /only be set when the record is created/);
+    rejects(
+      () => parseEntityBody(schema, 'contact', { importsequencenumber: 3 }, 'update'),
+      /only be set when the record is created/,
+    );
   });
 
   it('normalises date-times to UTC seconds', () => {
@@ -65,7 +113,16 @@ describe('entity bodies', () => {
     const v = convertImportRecord(
       schema,
       'contact',
-      { lastname: 'Smith', numberofchildren: '2', donotemail: 'yes', birthdate: '', parentcustomerid: '0B4B85CC-7F6C-EA11-A811-000D3A54D359', parentcustomeridtype: 'account', fullname: 'x', createdon: '2020-01-01T00:00:00Z' },
+      {
+        lastname: 'Smith',
+        numberofchildren: '2',
+        donotemail: 'yes',
+        birthdate: '',
+        parentcustomerid: '0B4B85CC-7F6C-EA11-A811-000D3A54D359',
+        parentcustomeridtype: 'account',
+        fullname: 'x',
+        createdon: '2020-01-01T00:00:00Z',
+      },
       true,
     );
     assert.deepEqual(v, {
@@ -76,6 +133,15 @@ describe('entity bodies', () => {
       parentcustomerid: '0b4b85cc-7f6c-ea11-a811-000d3a54d359',
       parentcustomeridtype: 'account',
     });
-    rejects(() => convertImportRecord(schema, 'contact', { parentcustomerid: '0b4b85cc-7f6c-ea11-a811-000d3a54d359' }, true), /needs a 'parentcustomeridtype' column/);
+    rejects(
+      () =>
+        convertImportRecord(
+          schema,
+          'contact',
+          { parentcustomerid: '0b4b85cc-7f6c-ea11-a811-000d3a54d359' },
+          true,
+        ),
+      /needs a 'parentcustomeridtype' column/,
+    );
   });
 });

@@ -50,7 +50,10 @@ for (const target of storeTargets()) {
       withStore(target, schema, async (store) => {
         const records = new RecordService(store);
         const id = '0b4b85cc-7f6c-ea11-a811-000d3a54d359';
-        assert.deepEqual(await records.create('account', { accountid: id, name: 'A' }), { id, created: true });
+        assert.deepEqual(await records.create('account', { accountid: id, name: 'A' }), {
+          id,
+          created: true,
+        });
         await fails(records.create('account', { accountid: id, name: 'B' }), '0x80040237', /already exists/);
         await fails(
           records.create('account', { name: 'C', primarycontactid: '11111111-2222-3333-4444-555555555555' }),
@@ -68,12 +71,27 @@ for (const target of storeTargets()) {
         assert.ok(row);
         const etag = records.etagOf(row);
         await records.update('contact', id, { jobtitle: 'A' }, { upsert: true, ifMatch: etag });
-        await fails(records.update('contact', id, { jobtitle: 'B' }, { upsert: true, ifMatch: etag }), '0x80060882', /doesn't match/);
+        await fails(
+          records.update('contact', id, { jobtitle: 'B' }, { upsert: true, ifMatch: etag }),
+          '0x80060882',
+          /doesn't match/,
+        );
         await fails(records.delete('contact', id, { ifMatch: etag }), '0x80060882', /doesn't match/);
-        await fails(records.update('contact', id, { jobtitle: 'C' }, { upsert: true, ifNoneMatch: '*' }), '0x80040237', /already exists/);
+        await fails(
+          records.update('contact', id, { jobtitle: 'C' }, { upsert: true, ifNoneMatch: '*' }),
+          '0x80040237',
+          /already exists/,
+        );
         const fresh = '21111111-2222-3333-4444-555555555555';
-        await fails(records.update('contact', fresh, { lastname: 'Y' }, { upsert: true, ifMatch: '*' }), '0x80040217', /Does Not Exist/);
-        assert.deepEqual(await records.update('contact', fresh, { lastname: 'Y' }, { upsert: true }), { id: fresh, created: true });
+        await fails(
+          records.update('contact', fresh, { lastname: 'Y' }, { upsert: true, ifMatch: '*' }),
+          '0x80040217',
+          /Does Not Exist/,
+        );
+        assert.deepEqual(await records.update('contact', fresh, { lastname: 'Y' }, { upsert: true }), {
+          id: fresh,
+          created: true,
+        });
         await records.delete('contact', fresh);
         await fails(records.delete('contact', fresh), '0x80040217', /Does Not Exist/);
       }));
@@ -84,7 +102,10 @@ for (const target of storeTargets()) {
         const names = ['b', 'A', null, 'a', 'C', null, 'c', 'B'];
         const seeded = await records.createMultiple(
           'contact',
-          Array.from({ length: 40 }, (_, i) => ({ lastname: names[i % names.length] ?? null, firstname: `f${i}` })),
+          Array.from({ length: 40 }, (_, i) => ({
+            lastname: names[i % names.length] ?? null,
+            firstname: `f${i}`,
+          })),
         );
         const seen: string[] = [];
         let token: string | undefined;
@@ -115,7 +136,10 @@ for (const target of storeTargets()) {
     it('orders strings case-insensitively with nulls last when descending', () =>
       withStore(target, schema, async (store) => {
         const records = new RecordService(store);
-        await records.createMultiple('contact', ['b', null, 'A', 'c'].map((lastname) => ({ lastname })));
+        await records.createMultiple(
+          'contact',
+          ['b', null, 'A', 'c'].map((lastname) => ({ lastname })),
+        );
         const page = await records.query({
           entity: 'contact',
           orderBy: [{ expr: attrRef(ROOT, 'lastname'), direction: 'desc' }],
@@ -137,9 +161,17 @@ for (const target of storeTargets()) {
       withStore(target, schema, async (store) => {
         const records = new RecordService(store);
         const bad = Buffer.from(JSON.stringify({ v: ['x'], t: ['guid'], k: 1 })).toString('base64url');
-        for (const skipToken of ['nonsense', `<cookie pagenumber="2" pagingcookie="${bad}" istracking="False" />`]) {
+        for (const skipToken of [
+          'nonsense',
+          `<cookie pagenumber="2" pagingcookie="${bad}" istracking="False" />`,
+        ]) {
           await fails(
-            records.query({ entity: 'contact', orderBy: [{ expr: attrRef(ROOT, 'contactid'), direction: 'asc' }], pageSize: 5, skipToken }),
+            records.query({
+              entity: 'contact',
+              orderBy: [{ expr: attrRef(ROOT, 'contactid'), direction: 'asc' }],
+              pageSize: 5,
+              skipToken,
+            }),
             '0x80060888',
             /\$skiptoken is not valid/,
           );
@@ -152,7 +184,11 @@ for (const target of storeTargets()) {
         await fails(
           records.createMultiple('contact', [
             { lastname: 'ok' },
-            { lastname: 'dangling', parentcustomerid: '31111111-2222-3333-4444-555555555555', parentcustomeridtype: 'account' },
+            {
+              lastname: 'dangling',
+              parentcustomerid: '31111111-2222-3333-4444-555555555555',
+              parentcustomeridtype: 'account',
+            },
           ]),
           '0x80040217',
           /account With Id/,
@@ -169,7 +205,11 @@ for (const target of storeTargets()) {
           [
             { lastname: 'new1' },
             { contactid: existing.id, lastname: 'again' },
-            { lastname: 'bad', parentcustomerid: '41111111-2222-3333-4444-555555555555', parentcustomeridtype: 'account' },
+            {
+              lastname: 'bad',
+              parentcustomerid: '41111111-2222-3333-4444-555555555555',
+              parentcustomeridtype: 'account',
+            },
             { lastname: 'new2', overriddencreatedon: '2021-05-06' },
           ],
           { upsert: false },
@@ -179,10 +219,16 @@ for (const target of storeTargets()) {
           r.rejected.map((x) => x.index),
           [1, 2],
         );
-        const up = await records.importBatch('contact', [{ contactid: existing.id, lastname: 'updated' }], { upsert: true });
+        const up = await records.importBatch('contact', [{ contactid: existing.id, lastname: 'updated' }], {
+          upsert: true,
+        });
         assert.equal(up.updated, 1);
         assert.equal((await records.retrieve('contact', existing.id, ['lastname']))?.lastname, 'updated');
-        const page = await records.query({ entity: 'contact', where: cmp('=', attrRef(ROOT, 'lastname'), lit('new2', 'string')), pageSize: 5 });
+        const page = await records.query({
+          entity: 'contact',
+          where: cmp('=', attrRef(ROOT, 'lastname'), lit('new2', 'string')),
+          pageSize: 5,
+        });
         assert.equal(page.rows[0]?.createdon, '2021-05-06T00:00:00Z');
       }));
   });

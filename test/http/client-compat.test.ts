@@ -33,12 +33,12 @@ describe('dynamics-web-api client', () => {
   });
 
   it('creates, retrieves, updates, upserts, counts and deletes', async () => {
-    const accountId = (await client.create({
+    const accountId = await client.create<{ name: string }, string>({
       collection: 'accounts',
       data: { name: 'Client Co' },
-    })) as string;
+    });
     assert.match(accountId, /^[0-9a-f-]{36}$/);
-    const created = (await client.create({
+    const created = await client.create<Record<string, string>, { fullname: string; contactid: string }>({
       collection: 'contacts',
       data: {
         firstname: 'Client',
@@ -47,14 +47,14 @@ describe('dynamics-web-api client', () => {
       },
       returnRepresentation: true,
       select: ['fullname'],
-    })) as { fullname: string; contactid: string };
+    });
     assert.equal(created.fullname, 'Client One');
-    const read = (await client.retrieve({
+    const read = await client.retrieve<Record<string, unknown>>({
       collection: 'contacts',
       key: created.contactid,
       select: ['fullname', '_parentcustomerid_value'],
       includeAnnotations: 'OData.Community.Display.V1.FormattedValue',
-    })) as Record<string, unknown>;
+    });
     assert.equal(read['_parentcustomerid_value@OData.Community.Display.V1.FormattedValue'], 'Client Co');
     await client.update({ collection: 'contacts', key: created.contactid, data: { jobtitle: 'Tester' } });
     await client.upsert({
@@ -112,7 +112,7 @@ describe('dynamics-web-api client', () => {
   });
 
   it('calls bound bulk actions', async () => {
-    const res = (await client.callAction({
+    const res = await client.callAction<{ Ids: string[] }>({
       collection: 'accounts',
       actionName: 'Microsoft.Dynamics.CRM.CreateMultiple',
       action: {
@@ -121,7 +121,7 @@ describe('dynamics-web-api client', () => {
           { '@odata.type': 'Microsoft.Dynamics.CRM.account', name: 'Bulk B' },
         ],
       },
-    })) as { Ids: string[] };
+    });
     assert.equal(res.Ids.length, 2);
   });
 });

@@ -5,7 +5,10 @@ import { SchemaFileError, schemaFromDocument } from '../../src/metadata/schema-f
 describe('schema file', () => {
   it('has the built-in entities with Dataverse navigation names', () => {
     const s = schemaFromDocument(undefined);
-    assert.deepEqual([...s.entities.keys()], ['contact', 'account', 'businessunit', 'systemuser', 'msdyncrm_segment']);
+    assert.deepEqual(
+      [...s.entities.keys()],
+      ['contact', 'account', 'businessunit', 'systemuser', 'msdyncrm_segment'],
+    );
     const contactNav = s.navigationProperties('contact');
     assert.equal(contactNav.get('parentcustomerid_account')?.targetEntity, 'account');
     assert.equal(contactNav.get('parentcustomerid_contact')?.targetEntity, 'contact');
@@ -58,18 +61,47 @@ describe('schema file', () => {
     assert.equal(s.attribute('new_subscription', 'new_name')?.type, 'String');
     assert.equal(s.attribute('new_subscription', 'statuscode')?.type, 'Status');
     assert.equal(s.navigationProperty('new_subscription', 'new_contactid')?.targetEntity, 'contact');
-    assert.equal(s.navigationProperty('contact', 'contact_new_subscription_new_contactid')?.kind, 'collection');
+    assert.equal(
+      s.navigationProperty('contact', 'contact_new_subscription_new_contactid')?.kind,
+      'collection',
+    );
   });
 
   it('rejects bad declarations with messages that name the place', () => {
-    const bad = (doc: unknown, re: RegExp) => assert.throws(() => schemaFromDocument(doc), (e: unknown) => e instanceof SchemaFileError && re.test(e.message));
-    bad({ entities: [{ logicalName: 'contact', attributes: [{ logicalName: 'firstname', type: 'String' }] }] }, /'firstname' is built in/);
-    bad({ entities: [{ logicalName: 'contact', attributes: [{ logicalName: 'new_x', type: 'Float' }] }] }, /attribute 'new_x': 'type' must be one of/);
+    const bad = (doc: unknown, re: RegExp) =>
+      assert.throws(
+        () => schemaFromDocument(doc),
+        (e: unknown) => e instanceof SchemaFileError && re.test(e.message),
+      );
+    bad(
+      { entities: [{ logicalName: 'contact', attributes: [{ logicalName: 'firstname', type: 'String' }] }] },
+      /'firstname' is built in/,
+    );
+    bad(
+      { entities: [{ logicalName: 'contact', attributes: [{ logicalName: 'new_x', type: 'Float' }] }] },
+      /attribute 'new_x': 'type' must be one of/,
+    );
     bad({ entities: [{ logicalName: 'Bad Name' }] }, /logicalName must be a lower-case logical name/);
-    bad({ entities: [{ logicalName: 'new_a', attributes: [{ logicalName: 'new_l', type: 'Lookup', targets: ['nothere'] }] }] }, /unknown target entity 'nothere'/);
-    bad({ entities: [{ logicalName: 'new_a', entitySetName: 'contacts' }] }, /entity set name 'contacts' is used by both/);
+    bad(
+      {
+        entities: [
+          {
+            logicalName: 'new_a',
+            attributes: [{ logicalName: 'new_l', type: 'Lookup', targets: ['nothere'] }],
+          },
+        ],
+      },
+      /unknown target entity 'nothere'/,
+    );
+    bad(
+      { entities: [{ logicalName: 'new_a', entitySetName: 'contacts' }] },
+      /entity set name 'contacts' is used by both/,
+    );
     bad({ entities: [], extra: 1 }, /unknown property 'extra'/);
     bad({ entities: [{ logicalName: 'sd_x' }] }, /reserved/);
-    bad({ entities: [{ logicalName: 'contact', attributes: [{ logicalName: 'new_p', type: 'Picklist' }] }] }, /'options' must be a non-empty array/);
+    bad(
+      { entities: [{ logicalName: 'contact', attributes: [{ logicalName: 'new_p', type: 'Picklist' }] }] },
+      /'options' must be a non-empty array/,
+    );
   });
 });

@@ -337,7 +337,8 @@ test('IR the compiler cannot resolve is an internal error naming the problem', (
   const compiler = compilers.duckdb;
   const from = entitySource('contact', 'c');
   const cases: [RelQuery | Mutation, RegExp][] = [
-    [select(entitySource('nosuch', 'n'), []), /unknown entity 'nosuch'/],
+    [select(entitySource('nosuch', 'n'), [{ expr: keyRef('n'), as: 'k' }]), /unknown entity 'nosuch'/],
+    [select(from, []), /a query needs at least one column/],
     [select(from, [{ expr: c('nosuch'), as: 'x' }]), /entity 'contact' has no attribute 'nosuch'/],
     [select(from, [{ expr: attrRef('x', 'firstname'), as: 'x' }]), /unknown alias 'x'/],
     [select(from, [{ expr: col('city'), as: 'x' }]), /unknown alias 's'/],
@@ -346,7 +347,7 @@ test('IR the compiler cannot resolve is an internal error naming the problem', (
       /alias 'c' is an entity/,
     ],
     [
-      { ...select(from, []), joins: [{ type: 'inner', source: from, on: lit(true, 'boolean') }] },
+      { ...ids(lit(true, 'boolean')), joins: [{ type: 'inner', source: from, on: lit(true, 'boolean') }] },
       /alias 'c' is bound twice/,
     ],
     [
@@ -364,12 +365,20 @@ test('IR the compiler cannot resolve is an internal error naming the problem', (
       /every order key must be one of the selected columns/,
     ],
     [
-      { kind: 'setop', op: 'union', left: ids(lit(true, 'boolean')), right: select(from, []) },
-      /union of queries with 1 and 0 columns/,
+      {
+        kind: 'setop',
+        op: 'union',
+        left: ids(lit(true, 'boolean')),
+        right: select(from, [
+          { expr: c('firstname'), as: 'a' },
+          { expr: c('lastname'), as: 'b' },
+        ]),
+      },
+      /union of queries with 1 and 2 columns/,
     ],
     [select(from, [{ expr: c('firstname'), as: 'x' }], { limit: -1 }), /limit must be a whole number >= 0/],
     [
-      select(from, [], {
+      select(from, [{ expr: keyRef('c'), as: 'k' }], {
         where: {
           kind: 'text',
           op: 'contains',
@@ -381,7 +390,7 @@ test('IR the compiler cannot resolve is an internal error naming the problem', (
       /text operator 'contains' needs a string operand, got integer/,
     ],
     [
-      select(from, [], {
+      select(from, [{ expr: keyRef('c'), as: 'k' }], {
         where: { kind: 'text', op: 'like', operand: c('firstname'), pattern: c('lastname'), negated: false },
       }),
       /like needs a literal string pattern/,
@@ -443,7 +452,9 @@ test('IR the compiler cannot resolve is an internal error naming the problem', (
 
 test('literals are checked against their type before they are bound', () => {
   const where = (value: Expr) =>
-    select(entitySource('contact', 'c'), [], { where: cmp('=', c('numberofchildren'), value) });
+    select(entitySource('contact', 'c'), [{ expr: keyRef('c'), as: 'k' }], {
+      where: cmp('=', c('numberofchildren'), value),
+    });
   assert.throws(
     () => compilers.postgres.compile(where(lit(1.5, 'integer'))),
     /invalid integer value 1.5: expected a whole number/,

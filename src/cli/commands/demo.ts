@@ -52,19 +52,34 @@ export function registerDemoCommand(program: Command): void {
       .option('--accounts <n>', 'number of accounts', '1000')
       .option('--seed <n>', 'random seed (the same seed gives the same data)', '1'),
   ).action(async (opts: DemoOptions) => {
-    const sizes = { contacts: count('contacts', opts.contacts), accounts: count('accounts', opts.accounts), seed: count('seed', opts.seed) };
+    const sizes = {
+      contacts: count('contacts', opts.contacts),
+      accounts: count('accounts', opts.accounts),
+      seed: count('seed', opts.seed),
+    };
     const opened = await openConfiguredStore(settingsOf(opts));
     try {
       const started = Date.now();
       // Accounts first without their primary contact (it does not exist yet), then contacts, then the links.
-      const accounts = await loadRows(opened.records, 'account', generateAccounts({ ...sizes, withPrimaryContact: false }));
+      const accounts = await loadRows(
+        opened.records,
+        'account',
+        generateAccounts({ ...sizes, withPrimaryContact: false }),
+      );
       const bar = new ProgressReporter('demo contacts', sizes.contacts);
-      const contacts = await loadRows(opened.records, 'contact', generateContacts(sizes), (n) => bar.update(n));
+      const contacts = await loadRows(opened.records, 'contact', generateContacts(sizes), (n) =>
+        bar.update(n),
+      );
       bar.stop();
       let links = 0;
       await opened.records.transaction(async (tx) => {
         for (const link of accountPrimaryContacts(sizes)) {
-          await tx.update('account', link.accountid, { primarycontactid: link.primarycontactid }, { upsert: false });
+          await tx.update(
+            'account',
+            link.accountid,
+            { primarycontactid: link.primarycontactid },
+            { upsert: false },
+          );
           links++;
         }
       });

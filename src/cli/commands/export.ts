@@ -46,7 +46,7 @@ export function registerExportCommand(program: Command): void {
       .argument('<entity>', 'entity logical name, e.g. contact')
       .addOption(new Option('--format <format>', 'output format').choices(['csv', 'ndjson']).default('csv'))
       .option('--select <attributes>', 'comma-separated attributes (OData $select syntax)')
-      .option('--filter <filter>', "OData $filter, e.g. \"address1_city eq 'Paris'\"")
+      .option('--filter <filter>', 'OData $filter, e.g. "address1_city eq \'Paris\'"')
       .option('--orderby <orderby>', 'OData $orderby, e.g. "lastname asc"')
       .option('--out <file>', 'write to a file instead of standard output'),
   ).action(async (entityName: string, opts: ExportOptions) => {
@@ -54,7 +54,9 @@ export function registerExportCommand(program: Command): void {
     try {
       const entity = opened.store.schema.entity(entityName);
       if (entity === undefined) {
-        throw new Error(`unknown entity '${entityName}' (known: ${[...opened.store.schema.entities.keys()].join(', ')})`);
+        throw new Error(
+          `unknown entity '${entityName}' (known: ${[...opened.store.schema.entities.keys()].join(', ')})`,
+        );
       }
       const params: Record<string, string> = {};
       if (opts.select !== undefined) params.$select = opts.select;
@@ -63,10 +65,15 @@ export function registerExportCommand(program: Command): void {
       const options = parseQueryOptions(opened.store.schema, entity.logicalName, params);
       if (options instanceof ODataQueryError) throw new Error(options.message);
       const columns =
-        opts.select !== undefined ? lowerQueryOptions(opened.store.schema, options, ROOT).attributes : [...entity.attributes.keys()];
+        opts.select !== undefined
+          ? lowerQueryOptions(opened.store.schema, options, ROOT).attributes
+          : [...entity.attributes.keys()];
       const out: Writable = opts.out !== undefined ? createWriteStream(opts.out) : process.stdout;
       const rows = allRows(opened.records, options);
-      const n = opts.format === 'csv' ? await writeCsvRows(rows, columns, out) : await writeNdjsonRows(rows, out, { columns });
+      const n =
+        opts.format === 'csv'
+          ? await writeCsvRows(rows, columns, out)
+          : await writeNdjsonRows(rows, out, { columns });
       if (opts.out !== undefined) {
         out.end();
         await once(out, 'finish');

@@ -16,10 +16,14 @@ export function registerImportCommand(program: Command): void {
   withStoreOptions(
     program
       .command('import')
-      .description('import records of an entity from a CSV (header = logical names), NDJSON or JSON-array file')
+      .description(
+        'import records of an entity from a CSV (header = logical names), NDJSON or JSON-array file',
+      )
       .argument('<entity>', 'entity logical name, e.g. contact')
       .argument('<file>', 'the file to import')
-      .addOption(new Option('--format <format>', 'file format (default: from the extension)').choices(RECORD_FORMATS))
+      .addOption(
+        new Option('--format <format>', 'file format (default: from the extension)').choices(RECORD_FORMATS),
+      )
       .option('--upsert', 'update records whose primary id already exists instead of rejecting them')
       .option('--batch-size <n>', 'records per transaction', '5000'),
   ).action(async (entityName: string, file: string, opts: ImportOptions) => {
@@ -28,7 +32,9 @@ export function registerImportCommand(program: Command): void {
     try {
       const entity = opened.store.schema.entity(entityName);
       if (entity === undefined) {
-        throw new Error(`unknown entity '${entityName}' (known: ${[...opened.store.schema.entities.keys()].join(', ')})`);
+        throw new Error(
+          `unknown entity '${entityName}' (known: ${[...opened.store.schema.entities.keys()].join(', ')})`,
+        );
       }
       const batchSize = Number(opts.batchSize);
       if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 100000) {
@@ -43,7 +49,8 @@ export function registerImportCommand(program: Command): void {
         source,
         batchSize,
         convert: (record) => convertImportRecord(opened.store.schema, entity.logicalName, record, fromText),
-        write: (batch) => opened.records.importBatch(entity.logicalName, batch, { upsert: opts.upsert === true }),
+        write: (batch) =>
+          opened.records.importBatch(entity.logicalName, batch, { upsert: opts.upsert === true }),
         onProgress: (c) => progress.update(c.imported, c.rejected),
       });
       progress.stop();

@@ -43,7 +43,9 @@ export function describeSchema(schema: Schema): unknown {
 function describeText(schema: Schema): string {
   const lines: string[] = [];
   for (const e of schema.entities.values()) {
-    lines.push(`${e.logicalName} (${e.entitySetName}; id ${e.primaryIdAttribute}, name ${e.primaryNameAttribute})${e.isCustom ? ' [custom]' : ''}`);
+    lines.push(
+      `${e.logicalName} (${e.entitySetName}; id ${e.primaryIdAttribute}, name ${e.primaryNameAttribute})${e.isCustom ? ' [custom]' : ''}`,
+    );
     for (const a of e.attributes.values()) {
       const extra = [
         a.targets !== undefined ? `-> ${a.targets.join('|')}` : '',
@@ -68,6 +70,10 @@ export function registerSchemaCommand(program: Command): void {
     .option('--json', 'print JSON instead of a readable listing')
     .action((opts: StoreOptions & { json?: boolean }) => {
       const schema = loadSchema(settingsOf(opts).schemaFile);
-      process.stdout.write(opts.json === true ? `${JSON.stringify(describeSchema(schema), null, 2)}\n` : `${describeText(schema)}\n`);
+      process.stdout.write(
+        opts.json === true
+          ? `${JSON.stringify(describeSchema(schema), null, 2)}\n`
+          : `${describeText(schema)}\n`,
+      );
     });
 }

@@ -34,6 +34,8 @@ export function registerServeCommand(program: Command): void {
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
     const address = await app.listen({ host: settings.host, port: settings.port });
-    app.log.info(`segmentd serving ${address}/api/data/v9.0/ (store: ${opened.store.name}${settings.databaseUrl === undefined ? ` ${settings.db}` : ''})`);
+    app.log.info(
+      `segmentd serving ${address}/api/data/v9.0/ (store: ${opened.store.name}${settings.databaseUrl === undefined ? ` ${settings.db}` : ''})`,
+    );
   });
 }

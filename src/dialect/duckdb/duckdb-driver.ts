@@ -21,9 +21,15 @@ const INSTANCE_OPTIONS = { autoinstall_known_extensions: 'false', autoload_known
  * All connections come from one instance, so an in-memory database is shared by all of them.
  */
 export async function openDuckDBDriver(path: string, poolSize = 4): Promise<StoreDriver> {
-  if (path !== DUCKDB_MEMORY) mkdirSync(dirname(path), { recursive: true });
-  const instance = await DuckDBInstance.create(path, INSTANCE_OPTIONS);
-  return new DuckDBDriver(instance, Math.max(1, poolSize));
+  try {
+    if (path !== DUCKDB_MEMORY) mkdirSync(dirname(path), { recursive: true });
+    const instance = await DuckDBInstance.create(path, INSTANCE_OPTIONS);
+    return new DuckDBDriver(instance, Math.max(1, poolSize));
+  } catch (error) {
+    // E.g. another process holds the file: DuckDB lets one process open a database read-write.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot open the DuckDB database '${path}': ${reason}`, { cause: error });
+  }
 }
 
 /**

@@ -97,6 +97,7 @@ export async function readCollection(
     entity: entity.logicalName,
     ...(where !== undefined ? { where } : {}),
     ...(plan.orderBy !== undefined ? { orderBy: plan.orderBy } : {}),
+    ...(plan.joins !== undefined ? { joins: plan.joins } : {}),
     ...(select !== undefined ? { select } : {}),
     ...(top !== undefined ? { top } : {}),
     pageSize,

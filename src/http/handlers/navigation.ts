@@ -90,6 +90,7 @@ export async function getNavigation(
     entity: target.logicalName,
     where: and(scope, plan.where),
     ...(plan.orderBy !== undefined ? { orderBy: plan.orderBy } : {}),
+    ...(plan.joins !== undefined ? { joins: plan.joins } : {}),
     select: [target.primaryIdAttribute],
     pageSize: h.prefs.maxPageSize ?? MAX_PAGE_SIZE,
     ...(h.prefs.maxPageSize === undefined && plan.top !== undefined ? { top: plan.top } : {}),

@@ -10,7 +10,10 @@ export const businessunit = entity(
     primaryNameAttribute: 'name',
   },
   [
-    attr('businessunitid', 'Uniqueidentifier', 'Business Unit', { required: 'SystemRequired', createOnly: true }),
+    attr('businessunitid', 'Uniqueidentifier', 'Business Unit', {
+      required: 'SystemRequired',
+      createOnly: true,
+    }),
     str('name', 'Name', 160, { required: 'SystemRequired' }),
     lookup('parentbusinessunitid', 'Parent Business', ['businessunit']),
     str('divisionname', 'Division', 100),

@@ -49,7 +49,12 @@ export function contactPreferenceAttributes(): AttributeMetadata[] {
     bool('followemail', 'Follow Email Activity', true),
     bool('participatesinworkflow', 'Participates in Workflow'),
     bool('creditonhold', 'Credit Hold'),
-    pick('preferredcontactmethodcode', 'Preferred Method of Contact', opts([1, 'Any'], [2, 'Email'], [3, 'Phone'], [4, 'Fax'], [5, 'Mail']), { defaultValue: 1 }),
+    pick(
+      'preferredcontactmethodcode',
+      'Preferred Method of Contact',
+      opts([1, 'Any'], [2, 'Email'], [3, 'Phone'], [4, 'Fax'], [5, 'Mail']),
+      { defaultValue: 1 },
+    ),
   ];
 }
 
@@ -88,7 +93,11 @@ export const contact = entity(
     dt('birthdate', 'Birthday', 'DateOnly'),
     dt('anniversary', 'Anniversary', 'DateOnly'),
     pick('gendercode', 'Gender', opts([1, 'Male'], [2, 'Female'])),
-    pick('familystatuscode', 'Marital Status', opts([1, 'Single'], [2, 'Married'], [3, 'Divorced'], [4, 'Widowed'])),
+    pick(
+      'familystatuscode',
+      'Marital Status',
+      opts([1, 'Single'], [2, 'Married'], [3, 'Divorced'], [4, 'Widowed']),
+    ),
     pick('accountrolecode', 'Role', opts([1, 'Decision Maker'], [2, 'Employee'], [3, 'Influencer'])),
     pick('customertypecode', 'Relationship Type', opts([1, 'Default Value'])),
     pick('educationcode', 'Education', opts([1, 'Default Value'])),
@@ -96,7 +105,7 @@ export const contact = entity(
     money('annualincome', 'Annual Income'),
     money('creditlimit', 'Credit Limit'),
     int('numberofchildren', 'No. of Children', { minValue: 0, maxValue: 1000000000 }),
-    str('spousesname', "Spouse/Partner Name", 100),
+    str('spousesname', 'Spouse/Partner Name', 100),
     lookup('parentcustomerid', 'Company Name', ['account', 'contact']),
     lookup('accountid', 'Account', ['account'], { computed: 'parentAccount' }),
     lookup('msdyncrm_segmentmemberid', 'Segment Member', ['msdyncrm_segment']),

@@ -23,12 +23,19 @@ export const msdyncrm_segment = entity(
     primaryNameAttribute: 'msdyncrm_segmentname',
   },
   [
-    attr('msdyncrm_segmentid', 'Uniqueidentifier', 'Segment', { required: 'SystemRequired', createOnly: true }),
+    attr('msdyncrm_segmentid', 'Uniqueidentifier', 'Segment', {
+      required: 'SystemRequired',
+      createOnly: true,
+    }),
     str('msdyncrm_segmentname', 'Name', 100, { required: 'ApplicationRequired' }),
     pick(
       'msdyncrm_segmenttype',
       'Segment Type',
-      opts([SegmentType.Dynamic, 'Dynamic segment'], [SegmentType.Static, 'Static segment'], [SegmentType.Compound, 'Compound segment']),
+      opts(
+        [SegmentType.Dynamic, 'Dynamic segment'],
+        [SegmentType.Static, 'Static segment'],
+        [SegmentType.Compound, 'Compound segment'],
+      ),
       { required: 'ApplicationRequired', defaultValue: SegmentType.Dynamic },
     ),
     memo('msdyncrm_description', 'Description', 2000, { required: 'Recommended' }),
@@ -40,18 +47,38 @@ export const msdyncrm_segment = entity(
     str('msdyncrm_segmentprovisioningstate', 'Provisioning state', 100, { computed: 'system' }),
     str('msdyncrm_segmentevaluationstate', 'State of segment evaluation', 100, { computed: 'system' }),
     str('msdyncrm_segmentevaluationtype', 'Type of segment evaluation', 100, { computed: 'system' }),
-    int('msdyncrm_segmentevaluationdurationinminutes', 'Evaluation duration in minutes', { minValue: 0, computed: 'system' }),
-    int('msdyncrm_segmentrefreshrateintervalminutes', 'Segment refresh rate in minutes', { minValue: 0, defaultValue: 60 }),
-    int('msdyncrm_segmenttimezone', 'Effective time zone for this segment', { minValue: -1500, maxValue: 1500 }),
+    int('msdyncrm_segmentevaluationdurationinminutes', 'Evaluation duration in minutes', {
+      minValue: 0,
+      computed: 'system',
+    }),
+    int('msdyncrm_segmentrefreshrateintervalminutes', 'Segment refresh rate in minutes', {
+      minValue: 0,
+      defaultValue: 60,
+    }),
+    int('msdyncrm_segmenttimezone', 'Effective time zone for this segment', {
+      minValue: -1500,
+      maxValue: 1500,
+    }),
     str('msdyncrm_segmenttargetprofiletypename', "Target profile type of segment's members", 1000),
     dt('msdyncrm_lastevaluationtime', 'Last evaluation', 'UserLocal', { computed: 'system' }),
     dt('msdyncrm_lastupdatedtime', 'Last update', 'UserLocal', { computed: 'system' }),
     dt('msdyncrm_nextevaluation', 'Next evaluation', 'UserLocal', { computed: 'system' }),
-    pick('msdyncrm_querytype', 'Query type', opts([192350000, 'Interaction based'], [192350001, 'Profile based'])),
-    pick('msdyncrm_scope', 'Scope', opts([270100000, 'Organization'], [270100001, 'Business unit']), { defaultValue: 270100000 }),
-    pick('msdyncrm_segmentactivationstatus', 'Activation status', opts([192350000, 'Active'], [192350001, 'Disabled']), {
-      defaultValue: 192350000,
+    pick(
+      'msdyncrm_querytype',
+      'Query type',
+      opts([192350000, 'Interaction based'], [192350001, 'Profile based']),
+    ),
+    pick('msdyncrm_scope', 'Scope', opts([270100000, 'Organization'], [270100001, 'Business unit']), {
+      defaultValue: 270100000,
     }),
+    pick(
+      'msdyncrm_segmentactivationstatus',
+      'Activation status',
+      opts([192350000, 'Active'], [192350001, 'Disabled']),
+      {
+        defaultValue: 192350000,
+      },
+    ),
     bool('msdyncrm_islive', 'Is live', false, { computed: 'system' }),
     pick('msdyncrm_externalsource', 'External source', opts([192350000, 'Customer Insight'])),
     str('msdyncrm_externalsegmenturl', 'External segment URL', 2000),
@@ -80,4 +107,3 @@ export const msdyncrm_segment = entity(
     ...systemAttributes('msdyncrm_segment'),
   ],
 );
-
