@@ -35,10 +35,16 @@ export interface QueryPlan {
 const COLLECTION_ONLY = ['$filter', '$orderby', '$top', '$count', '$skiptoken'] as const;
 
 /** `$orderby` as order items plus the LEFT JOINs that navigation paths in it need. */
-function lowerOrder(schema: Schema, orderBy: readonly OrderByClause[]): { orderBy?: OrderItem[]; joins?: Join[] } {
+function lowerOrder(
+  schema: Schema,
+  orderBy: readonly OrderByClause[],
+): { orderBy?: OrderItem[]; joins?: Join[] } {
   if (orderBy.length === 0) return {};
   const lowered = lowerOrderBy(schema, orderBy, ROOT);
-  return { orderBy: [...lowered.orderBy], ...(lowered.joins.length > 0 ? { joins: [...lowered.joins] } : {}) };
+  return {
+    orderBy: [...lowered.orderBy],
+    ...(lowered.joins.length > 0 ? { joins: [...lowered.joins] } : {}),
+  };
 }
 
 function expandPlan(schema: Schema, clause: ExpandClause): ExpandPlan {

@@ -133,23 +133,21 @@ function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
 }
 
-function validDate(value: Exclude<Value, null>, y: number, mo: number, d: number): Date {
-  const t = new Date(Date.UTC(2000, mo - 1, d));
-  t.setUTCFullYear(y);
-  if (y < 1 || y > 9999 || t.getUTCMonth() !== mo - 1 || t.getUTCDate() !== d) {
-    throw new InvalidValueError(
-      typeof value === 'string' && DATE.test(value) ? 'date' : 'datetime',
-      value,
-      'no such date',
-    );
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+function checkDate(type: 'date' | 'datetime', value: string, y: number, mo: number, d: number): void {
+  if (y < 1 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) {
+    throw new InvalidValueError(type, value, 'no such date');
   }
-  return t;
 }
 
 function dateText(value: Exclude<Value, null>): string {
   const m = typeof value === 'string' ? DATE.exec(value) : null;
   if (m === null) throw new InvalidValueError('date', value, 'expected YYYY-MM-DD');
-  validDate(value, Number(m[1]), Number(m[2]), Number(m[3]));
+  checkDate('date', value as string, Number(m[1]), Number(m[2]), Number(m[3]));
   return value as string;
 }
 
@@ -157,6 +155,7 @@ function dateText(value: Exclude<Value, null>): string {
 function datetimeText(value: Exclude<Value, null>): string {
   const m = typeof value === 'string' ? DATETIME.exec(value) : null;
   if (m === null) throw new InvalidValueError('datetime', value, 'expected YYYY-MM-DDTHH:MM:SSZ');
+  const text = value as string;
   const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [
     number,
     number,
@@ -165,17 +164,21 @@ function datetimeText(value: Exclude<Value, null>): string {
     number,
     number,
   ];
-  if (h > 23 || mi > 59 || s > 59) throw new InvalidValueError('datetime', value, 'no such time of day');
-  const day = validDate(value, y, mo, d);
+  checkDate('datetime', text, y, mo, d);
+  if (h > 23 || mi > 59 || s > 59) throw new InvalidValueError('datetime', text, 'no such time of day');
   const zone = (m[7] ?? 'Z').toUpperCase();
-  let offsetMinutes = 0;
-  if (zone !== 'Z') {
-    const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
-    offsetMinutes = (z?.[1] === '-' ? -1 : 1) * (Number(z?.[2]) * 60 + Number(z?.[3]));
+  if (zone === 'Z' || /^[+-]00:?00$/.test(zone)) {
+    // The common case (and the store's own output): no arithmetic needed.
+    return `${m[1]}-${m[2]}-${m[3]} ${m[4]}:${m[5]}:${pad(s, 2)}`;
   }
-  const t = new Date(day.getTime() + ((h * 60 + mi - offsetMinutes) * 60 + s) * 1000);
+  const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  const offsetMinutes = (z?.[1] === '-' ? -1 : 1) * (Number(z?.[2]) * 60 + Number(z?.[3]));
+  // setUTCFullYear, unlike Date.UTC, takes years below 100 literally.
+  const t = new Date(0);
+  t.setUTCFullYear(y, mo - 1, d);
+  t.setUTCHours(h, mi - offsetMinutes, s, 0);
   const year = t.getUTCFullYear();
-  if (year < 1 || year > 9999) throw new InvalidValueError('datetime', value, 'outside years 0001-9999');
+  if (year < 1 || year > 9999) throw new InvalidValueError('datetime', text, 'outside years 0001-9999');
   return (
     `${pad(year, 4)}-${pad(t.getUTCMonth() + 1, 2)}-${pad(t.getUTCDate(), 2)} ` +
     `${pad(t.getUTCHours(), 2)}:${pad(t.getUTCMinutes(), 2)}:${pad(t.getUTCSeconds(), 2)}`

@@ -2,13 +2,19 @@ import type { Row, ScalarType } from '../ir/nodes.ts';
 import type { SqlDialect } from '../sql/dialect.ts';
 import type { SqlParam } from '../sql/parameter-value.ts';
 
-/** One column of a table as the bulk path writes it, in table order. */
+/** One column the bulk path writes. */
 export interface BulkColumn {
   name: string;
   /** `key` is the surrogate key column (INTEGER). */
   type: ScalarType | 'key';
   /** Digits after the point of a decimal column. */
   scale?: number;
+}
+
+/** Where the bulk path writes: a table and the columns each row holds, in row order. */
+export interface BulkTarget {
+  table: string;
+  columns: readonly BulkColumn[];
 }
 
 /**
@@ -21,14 +27,10 @@ export interface DriverConnection {
   /** Runs a statement and returns the number of rows it changed. */
   execute(sql: string, params: readonly SqlParam[]): Promise<number>;
   /**
-   * Writes rows through the store's bulk path. `columns` lists every column of `table` in table
-   * order; each row holds one checked parameter value (or null) per column.
+   * Writes rows through the store's bulk path; each row holds one checked parameter value (or
+   * null) per target column. Columns the target does not name are left null.
    */
-  append(
-    table: string,
-    columns: readonly BulkColumn[],
-    rows: readonly (readonly (SqlParam | null)[])[],
-  ): Promise<void>;
+  append(target: BulkTarget, rows: readonly (readonly (SqlParam | null)[])[]): Promise<void>;
   /** Marks the connection as broken: it is closed instead of going back to the pool. */
   discard(): void;
 }

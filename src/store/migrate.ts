@@ -125,26 +125,28 @@ async function checkFormatVersion(connection: DriverConnection): Promise<void> {
 /**
  * Brings the store to `schema`: missing tables (with sequence, primary key and indexes) and
  * missing columns are created; anything destructive throws DestructiveMigrationError before any
- * change. Run it inside a transaction. Returns what changed and the resulting layout.
+ * change. Run it inside a transaction. Returns what changed.
  */
 export async function migrateSchema(
   connection: DriverConnection,
   dialect: SqlDialect,
   schema: Schema,
-): Promise<{ report: MigrationReport; layout: StoreLayout }> {
+): Promise<MigrationReport> {
   if (dialect.migrationLockSql !== undefined) await connection.query(dialect.migrationLockSql, []);
   const stored = await readLayout(connection, dialect);
   if (stored.has(META_TABLE)) await checkFormatVersion(connection);
   const plan = planMigration(schema, dialect, stored);
-  if (plan.destructive.length > 0)
+  if (plan.destructive.length > 0) {
     throw new DestructiveMigrationError(destructiveMigrationMessage(plan.destructive));
+  }
 
   const run = (sql: string) => connection.execute(sql, []);
   for (const entity of schema.entities.values()) await run(createSequenceSql(entity));
   for (const entity of plan.createTables) await run(createTableSql(dialect, entity));
   for (const { entity, attribute } of plan.addColumns) await run(addColumnSql(dialect, entity, attribute));
-  for (const entity of schema.entities.values())
+  for (const entity of schema.entities.values()) {
     for (const sql of createIndexesSql(dialect, entity)) await run(sql);
+  }
 
   await run(createMetaTableSql(dialect));
   const changed = plan.createTables.length > 0 || plan.addColumns.length > 0;
@@ -156,12 +158,9 @@ export async function migrateSchema(
   for (const [key, value] of meta) await connection.execute(upsertMetaSql(dialect), [key, value]);
 
   return {
-    report: {
-      createdTables: plan.createTables.map((e) => e.logicalName),
-      addedColumns: plan.addColumns.map(
-        ({ entity, attribute }) => `${entity.logicalName}.${attribute.logicalName}`,
-      ),
-    },
-    layout: await readLayout(connection, dialect),
+    createdTables: plan.createTables.map((e) => e.logicalName),
+    addedColumns: plan.addColumns.map(
+      ({ entity, attribute }) => `${entity.logicalName}.${attribute.logicalName}`,
+    ),
   };
 }

@@ -30,10 +30,8 @@ export async function openStore(
       ? openPostgresDriver(url, options.poolSize)
       : await openDuckDBDriver(options.db ?? DUCKDB_MEMORY, options.poolSize);
   try {
-    const { report, layout } = await inTransaction(driver, (c) =>
-      migrateSchema(c, driver.dialect, options.schema),
-    );
-    return { store: new SqlStore(driver, options.schema, layout), migration: report };
+    const migration = await inTransaction(driver, (c) => migrateSchema(c, driver.dialect, options.schema));
+    return { store: new SqlStore(driver, options.schema), migration };
   } catch (error) {
     await driver.close();
     throw driver.translateError(error);

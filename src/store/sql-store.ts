@@ -7,8 +7,7 @@ import { InvalidValueError, SqlCompileError } from '../sql/errors.ts';
 import { KEY_COLUMN, keySequenceName } from '../sql/identifiers.ts';
 import { type SqlParam, toSqlParam } from '../sql/parameter-value.ts';
 import { decimalScale } from '../sql/storage-types.ts';
-import type { BulkColumn, DriverConnection, StoreDriver } from './driver.ts';
-import type { StoreLayout } from './migrate.ts';
+import type { BulkColumn, BulkTarget, DriverConnection, StoreDriver } from './driver.ts';
 import type { Store, StoreSession } from './store.ts';
 
 /** Keeps an INSERT well below PostgreSQL's 65 535 parameters per statement. */
@@ -61,7 +60,7 @@ function serialised(c: DriverConnection): DriverConnection {
   return {
     query: (sql, params) => queue(() => c.query(sql, params)),
     execute: (sql, params) => queue(() => c.execute(sql, params)),
-    append: (table, columns, rows) => queue(() => c.append(table, columns, rows)),
+    append: (target, rows) => queue(() => c.append(target, rows)),
     discard: () => c.discard(),
   };
 }
@@ -79,11 +78,10 @@ export class SqlStore implements Store {
   constructor(
     private readonly driver: StoreDriver,
     readonly schema: Schema,
-    layout: StoreLayout,
   ) {
     this.name = driver.dialect.name;
     this.compiler = new SqlCompiler(schema, driver.dialect);
-    this.ops = new SessionOperations(this.compiler, driver, layout);
+    this.ops = new SessionOperations(this.compiler, driver);
   }
 
   compile(query: RelQuery | Mutation): { sql: string; params: Value[] } {
@@ -114,7 +112,7 @@ export class SqlStore implements Store {
     rows: readonly (readonly Value[])[],
   ): Promise<number[]> {
     if (rows.length === 0) {
-      this.ops.bulkColumns(entity, attributes);
+      this.ops.bulkTarget(entity, attributes);
       return [];
     }
     return this.transaction((tx) => tx.bulkInsert(entity, attributes, rows));
@@ -200,21 +198,11 @@ class TransactionSession implements StoreSession {
   }
 }
 
-interface TableColumns {
-  entity: EntityMetadata;
-  /** Every column of the table, in table order. */
-  columns: BulkColumn[];
-  /** Position in `columns` of each written attribute. */
-  positions: number[];
-  keyIndex: number;
-}
-
 /** The statement-level work the store and its transactions share, on a given connection. */
 class SessionOperations {
   constructor(
     private readonly compiler: SqlCompiler,
     private readonly driver: StoreDriver,
-    private readonly layout: StoreLayout,
   ) {}
 
   /**
@@ -275,58 +263,43 @@ class SessionOperations {
     attributes: readonly string[],
     rows: readonly (readonly Value[])[],
   ): Promise<number[]> {
-    const table = this.bulkColumns(entity, attributes);
+    const target = this.bulkTarget(entity, attributes);
     if (rows.length === 0) return [];
-    const values = this.bulkRows(table, attributes, rows);
+    const values = this.bulkRows(target, rows);
     const keys = await this.allocateKeys(c, entity, rows.length);
-    values.forEach((row, i) => (row[table.keyIndex] = keys[i] as number));
-    await this.run(() => c.append(table.entity.logicalName, table.columns, values));
+    values.forEach((row, i) => (row[0] = keys[i] as number));
+    await this.run(() => c.append(target, values));
     return keys;
   }
 
-  /** The table's columns for the bulk path, checking the written attributes. */
-  bulkColumns(entityName: string, attributes: readonly string[]): TableColumns {
+  /** The key column, then the written attributes (checked against the schema). */
+  bulkTarget(entityName: string, attributes: readonly string[]): BulkTarget {
     const entity = this.entity(entityName);
-    const stored = this.layout.get(entity.logicalName);
-    if (stored === undefined)
-      throw new SqlCompileError(`entity '${entity.logicalName}' has no table in the store`);
-    const columns: BulkColumn[] = stored.map((col) => {
-      if (col.name === KEY_COLUMN) return { name: col.name, type: 'key' };
-      const a = entity.attributes.get(col.name);
-      if (a === undefined)
-        throw new SqlCompileError(`column '${entity.logicalName}.${col.name}' has no attribute`);
-      const type = scalarTypeOf(a);
-      return type === 'decimal' ? { name: col.name, type, scale: decimalScale(a) } : { name: col.name, type };
-    });
     const seen = new Set<string>();
-    const positions = attributes.map((name) => {
-      const i = columns.findIndex((col) => col.type !== 'key' && col.name === name);
-      if (i < 0) throw new SqlCompileError(`entity '${entity.logicalName}' has no attribute '${name}'`);
+    const columns: BulkColumn[] = attributes.map((name) => {
+      const a = entity.attributes.get(name);
+      if (a === undefined)
+        throw new SqlCompileError(`entity '${entity.logicalName}' has no attribute '${name}'`);
       if (seen.has(name)) throw new SqlCompileError(`attribute '${name}' is written twice`);
       seen.add(name);
-      return i;
+      const type = scalarTypeOf(a);
+      return type === 'decimal' ? { name, type, scale: decimalScale(a) } : { name, type };
     });
-    return { entity, columns, positions, keyIndex: columns.findIndex((col) => col.type === 'key') };
+    return { table: entity.logicalName, columns: [{ name: KEY_COLUMN, type: 'key' }, ...columns] };
   }
 
-  /** Checked parameter rows in table order, the key column still empty. */
-  private bulkRows(
-    table: TableColumns,
-    attributes: readonly string[],
-    rows: readonly (readonly Value[])[],
-  ): (SqlParam | null)[][] {
-    const width = table.columns.length;
+  /** Checked parameter rows, the key (first) column still empty. */
+  private bulkRows(target: BulkTarget, rows: readonly (readonly Value[])[]): (SqlParam | null)[][] {
+    const width = target.columns.length;
     return rows.map((row, r) => {
-      if (row.length !== attributes.length) {
-        throw new SqlCompileError(`row ${r} has ${row.length} values for ${attributes.length} attributes`);
+      if (row.length !== width - 1) {
+        throw new SqlCompileError(`row ${r} has ${row.length} values for ${width - 1} attributes`);
       }
-      const values = new Array<SqlParam | null>(width).fill(null);
+      const values: (SqlParam | null)[] = [null];
       row.forEach((v, j) => {
-        if (v === null) return;
-        const pos = table.positions[j] as number;
-        const col = table.columns[pos] as BulkColumn;
+        const col = target.columns[j + 1] as BulkColumn;
         try {
-          values[pos] = toSqlParam(v, col.type === 'key' ? 'integer' : col.type);
+          values.push(v === null ? null : toSqlParam(v, col.type === 'key' ? 'integer' : col.type));
         } catch (error) {
           if (!(error instanceof InvalidValueError)) throw error;
           throw new InvalidValueError(

@@ -12,6 +12,10 @@ test('values are bound in one form on every store', () => {
   assert.equal(toSqlParam('2020-05-06T07:08:09.999+02:00', 'datetime'), '2020-05-06 05:08:09');
   assert.equal(toSqlParam('2020-12-31T23:30:00-01:00', 'datetime'), '2021-01-01 00:30:00');
   assert.equal(toSqlParam('0099-01-01T00:00:00Z', 'datetime'), '0099-01-01 00:00:00');
+  assert.equal(toSqlParam('0099-01-01T00:30:00+01:00', 'datetime'), '0098-12-31 23:30:00');
+  assert.equal(toSqlParam('2021-03-01T00:30:00+01:00', 'datetime'), '2021-02-28 23:30:00');
+  assert.equal(toSqlParam('2024-03-01T00:30:00+0100', 'datetime'), '2024-02-29 23:30:00');
+  assert.equal(toSqlParam('2020-01-01 10:00', 'datetime'), '2020-01-01 10:00:00');
   assert.equal(toSqlParam('2024-02-29', 'date'), '2024-02-29');
   assert.equal(toSqlParam(1e-7, 'decimal'), '0.0000001');
   assert.equal(toSqlParam('-000123.4500', 'decimal'), '-123.45');

@@ -3,10 +3,11 @@ import { dirname } from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb/node-api';
 import type { Row } from '../../ir/nodes.ts';
 import type { SqlParam } from '../../sql/parameter-value.ts';
-import type { BulkColumn, DriverConnection, StoreDriver } from '../../store/driver.ts';
+import type { DriverConnection, StoreDriver } from '../../store/driver.ts';
 import { DuplicateKeyError } from '../../store/store.ts';
 import { duckdbDialect } from './duckdb-dialect.ts';
-import { appendTyped, normaliseDuckDBValue } from './duckdb-values.ts';
+import { appendRows } from './duckdb-bulk.ts';
+import { normaliseDuckDBValue } from './duckdb-values.ts';
 
 export const DUCKDB_MEMORY = ':memory:';
 
@@ -81,6 +82,11 @@ class DuckDBDriver implements StoreDriver {
 
   private release(c: DuckDBConnection, broken: boolean): void {
     this.borrowed--;
+    // While closing, borrowers already queued still get served: close() waits for them all.
+    if (!broken && this.closed && this.waiting.length > 0) {
+      (this.waiting.shift() as (typeof this.waiting)[number]).resolve(c);
+      return;
+    }
     if (broken || this.closed) {
       c.closeSync();
       this.open--;
@@ -145,22 +151,7 @@ function wrap(c: DuckDBConnection, discard: () => void): DriverConnection {
       const result = await c.run(sql, bind(params));
       return result.rowsChanged;
     },
-    async append(table, columns: readonly BulkColumn[], rows): Promise<void> {
-      const appender = await c.createAppender(table);
-      try {
-        for (const row of rows) {
-          columns.forEach((col, i) => appendTyped(appender, col, row[i] ?? null));
-          appender.endRow();
-        }
-        appender.flushSync();
-      } finally {
-        try {
-          appender.closeSync();
-        } catch {
-          // Flushing already failed and reported why; closing only repeats it.
-        }
-      }
-    },
+    append: (target, rows) => appendRows(c, target, rows),
     discard,
   };
 }

@@ -4,7 +4,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { SqlParam } from '../../sql/parameter-value.ts';
 import { quoteIdentifier as q } from '../../sql/identifiers.ts';
-import type { BulkColumn } from '../../store/driver.ts';
+import type { BulkTarget } from '../../store/driver.ts';
 
 /** Rows per chunk written to the COPY stream. */
 const ROWS_PER_CHUNK = 1000;
@@ -27,14 +27,13 @@ function* csvChunks(rows: readonly (readonly (SqlParam | null)[])[]): Generator<
   }
 }
 
-/** Writes checked rows into `table` with COPY FROM STDIN (CSV). */
+/** Writes checked rows into the target's columns with COPY FROM STDIN (CSV). */
 export async function copyRows(
   client: PoolClient,
-  table: string,
-  columns: readonly BulkColumn[],
+  target: BulkTarget,
   rows: readonly (readonly (SqlParam | null)[])[],
 ): Promise<void> {
-  const sql = `COPY ${q(table)} (${columns.map((c) => q(c.name)).join(', ')}) FROM STDIN WITH (FORMAT csv)`;
-  const stream = client.query(copyFrom(sql));
+  const columns = target.columns.map((c) => q(c.name)).join(', ');
+  const stream = client.query(copyFrom(`COPY ${q(target.table)} (${columns}) FROM STDIN WITH (FORMAT csv)`));
   await pipeline(Readable.from(csvChunks(rows)), stream);
 }

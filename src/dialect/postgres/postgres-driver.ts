@@ -93,7 +93,7 @@ function wrap(client: PoolClient, discard: () => void): DriverConnection {
       const result = await client.query(sql, [...params]);
       return result.rowCount ?? 0;
     },
-    append: (table, columns, rows) => copyRows(client, table, columns, rows),
+    append: (target, rows) => copyRows(client, target, rows),
     discard,
   };
 }
