@@ -164,7 +164,7 @@ export class RecordService {
       rows.push(row);
     }
     if (rows.length === 0) return [];
-    const attributes = this.storedAttributes(e);
+    const attributes = writtenAttributes(e, rows);
     return this.transaction(async (records) => {
       await records.checkLookupTargets(e, ...list);
       await records.checkIdsFree(e, [...ids]);
@@ -227,7 +227,7 @@ export class RecordService {
         toCreate.push(await records.prepareCreate(e, values));
       }
       if (toCreate.length > 0) {
-        const attributes = records.storedAttributes(e);
+        const attributes = writtenAttributes(e, toCreate);
         try {
           await records.session.bulkInsert(
             e.logicalName,
@@ -636,6 +636,16 @@ export class RecordService {
       throw mapStoreError(err, e, row[e.primaryIdAttribute] as string);
     }
   }
+}
+
+/**
+ * The attributes that hold a value in at least one row: the bulk path writes only those (the
+ * others stay null), which matters for wide tables where an import fills a third of the columns.
+ */
+function writtenAttributes(e: EntityMetadata, rows: readonly AttributeValues[]): string[] {
+  const written = new Set<string>();
+  for (const r of rows) for (const [k, v] of Object.entries(r)) if (v !== null) written.add(k);
+  return [...e.attributes.keys()].filter((a) => written.has(a));
 }
 
 function duplicate(e: EntityMetadata, id: string): DataverseError {

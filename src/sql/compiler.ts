@@ -45,6 +45,10 @@ interface CompiledQuery {
  * writes the semantics both stores must share (null ordering, case-insensitive text, date math)
  * out explicitly so DuckDB and PostgreSQL return the same rows.
  */
+/** `IN` lists at least this long of these types are bound as one list parameter. */
+const LIST_PARAMETER_THRESHOLD = 32;
+const LIST_TYPES: ReadonlySet<ScalarType> = new Set<ScalarType>(['guid', 'integer', 'bigint']);
+
 export class SqlCompiler {
   constructor(
     readonly schema: Schema,
@@ -89,6 +93,31 @@ class Compilation {
   private param(value: Exclude<Value, null>, type: ScalarType): string {
     this.params.push(toSqlParam(value, type));
     return `CAST(${MARKER_START}${this.params.length - 1}${MARKER_END} AS ${this.d.castType(type)})`;
+  }
+
+  /**
+   * A long `IN` of GUID or integer literals as one list parameter: parsing and binding a thousand
+   * separate parameters costs far more than the lookup itself (lookups by id in batches).
+   */
+  private listIn(
+    operand: Expr,
+    values: readonly Expr[],
+    negated: boolean,
+    ci: boolean,
+    scope: Scope,
+  ): string | undefined {
+    if (ci || values.length < LIST_PARAMETER_THRESHOLD) return undefined;
+    const first = values[0];
+    if (first?.kind !== 'literal' || !LIST_TYPES.has(first.type)) return undefined;
+    const type = first.type;
+    const texts: string[] = [];
+    for (const v of values) {
+      if (v.kind !== 'literal' || v.type !== type || v.value === null) return undefined;
+      texts.push(String(toSqlParam(v.value, type)));
+    }
+    this.params.push(this.d.listText(texts));
+    const param = `${MARKER_START}${this.params.length - 1}${MARKER_END}`;
+    return this.d.inList(this.expr(operand, scope), param, this.d.castType(type), negated);
   }
 
   private entity(name: string): EntityMetadata {
@@ -252,6 +281,8 @@ class Compilation {
         return this.text(e, scope);
       case 'in': {
         if (e.values.length === 0) return e.negated ? 'TRUE' : 'FALSE';
+        const list = this.listIn(e.operand, e.values, e.negated, e.ci === true, scope);
+        if (list !== undefined) return list;
         const ci = e.ci === true;
         const side = (x: Expr) => this.ciSide(x, scope, ci);
         return `(${side(e.operand)} ${e.negated ? 'NOT IN' : 'IN'} (${e.values.map(side).join(', ')}))`;

@@ -55,6 +55,14 @@ export interface SqlDialect {
   /** True when `subject` fully matches the regex parameter `pattern` (see `regexParameter`). */
   regexMatch(subject: string, pattern: string): string;
 
+  /**
+   * Membership in a list bound as ONE parameter (a long `IN (…)` of GUIDs or integers): `param` is
+   * the placeholder of the text `listText(values)` returns, `castType` the element's cast type.
+   */
+  inList(operand: string, param: string, castType: string, negated: boolean): string;
+  /** The text of a list parameter holding canonical GUID or integer texts (no quoting needed). */
+  listText(values: readonly string[]): string;
+
   /** Rows (table_name, column_name, data_type) of the tables in the current schema, by position. */
   readonly introspectColumnsSql: string;
   /** Takes the count as `$1`; returns column `k` with that many fresh values of `sequence`. */

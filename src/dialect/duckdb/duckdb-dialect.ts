@@ -64,6 +64,9 @@ export const duckdbDialect: SqlDialect = {
     return `(${ts} + ${fn}(CAST(${amount} AS ${argType})))`;
   },
   epochMilliseconds: (ts) => `epoch_ms(${ts})`,
+  inList: (operand, param, castType, negated) =>
+    `(${operand} ${negated ? 'NOT IN' : 'IN'} (SELECT unnest(CAST(${param} AS ${castType}[]))))`,
+  listText: (values) => `[${values.join(', ')}]`,
   extract(field, v) {
     // DuckDB's millisecond field counts the seconds too (5.5 s → 5500).
     if (field === 'millisecond') return `CAST(extract(millisecond FROM ${v}) % 1000 AS INTEGER)`;

@@ -73,6 +73,11 @@ export const postgresDialect: SqlDialect = {
     return `(${ts} + make_interval(${INTERVAL_ARGS[unit]} => CAST(${amount} AS ${type})))`;
   },
   epochMilliseconds: (ts) => `CAST(floor(extract(epoch FROM ${ts}) * 1000) AS bigint)`,
+  inList: (operand, param, castType, negated) =>
+    negated
+      ? `(${operand} <> ALL (CAST(${param} AS ${castType}[])))`
+      : `(${operand} = ANY (CAST(${param} AS ${castType}[])))`,
+  listText: (values) => `{${values.join(',')}}`,
   extract(field, v) {
     if (field === 'millisecond') return `(CAST(floor(extract(milliseconds FROM ${v})) AS integer) % 1000)`;
     // extract() yields numeric, with fractions for seconds; truncate like DuckDB does.

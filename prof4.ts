@@ -1,0 +1,14 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+const inst = await DuckDBInstance.create('/tmp/prof.duckdb');
+const c = await inst.connect();
+const rows = (await c.runAndReadAll('SELECT contactid::VARCHAR FROM contact LIMIT 1000')).getRows().map((r) => String(r[0]));
+let t = performance.now();
+await c.runAndReadAll(`SELECT contactid FROM contact WHERE contactid IN (${rows.map((_, i) => `CAST($${i + 1} AS UUID)`).join(',')})`, rows);
+console.log('params', performance.now() - t);
+t = performance.now();
+const r = await c.runAndReadAll(`SELECT contactid FROM contact WHERE contactid IN (SELECT unnest(CAST($1 AS UUID[])))`, [`[${rows.join(', ')}]`]);
+console.log('list', performance.now() - t, r.getRows().length);
+t = performance.now();
+const many = Array.from({ length: 20 }, () => rows).flat();
+const r2 = await c.runAndReadAll(`SELECT contactid FROM contact WHERE contactid IN (SELECT unnest(CAST($1 AS UUID[])))`, [`[${many.join(', ')}]`]);
+console.log('list20k', performance.now() - t, r2.getRows().length);
