@@ -220,10 +220,10 @@ const regionNames = (region: NameRegion): RegionNames => NAMES[region];
 const FIRST_DAY = Date.UTC(2020, 0, 1);
 const DAYS_2020_TO_2025 = Math.round((Date.UTC(2026, 0, 1) - FIRST_DAY) / 86400000);
 
-/** A date in 2020–2025, more often recent (`skew` > 1) as a growing customer base is. */
+/** A moment in 2020–2025 (UTC, seconds), more often recent (`skew` > 1) as a growing customer base is. */
 function creationDate(rng: Prng, skew: number): string {
-  const day = Math.floor(DAYS_2020_TO_2025 * Math.pow(rng.next(), 1 / skew));
-  return new Date(FIRST_DAY + day * 86400000).toISOString().slice(0, 10);
+  const seconds = Math.floor(DAYS_2020_TO_2025 * 86400 * Math.pow(rng.next(), 1 / skew));
+  return `${new Date(FIRST_DAY + seconds * 1000).toISOString().slice(0, 19)}Z`;
 }
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));

@@ -85,7 +85,7 @@ export function systemAttributes(entity: string): AttributeMetadata[] {
     lookup('owninguser', 'Owning User', ['systemuser'], { computed: 'system' }),
     attr('versionnumber', 'BigInt', 'Version Number', { computed: 'system' }),
     int('importsequencenumber', 'Import Sequence Number', { createOnly: true }),
-    dt('overriddencreatedon', 'Record Created On', 'DateOnly', { createOnly: true }),
+    dt('overriddencreatedon', 'Record Created On', 'UserLocal', { createOnly: true }),
     int('timezoneruleversionnumber', 'Time Zone Rule Version Number', { minValue: -1 }),
     int('utcconversiontimezonecode', 'UTC Conversion Time Zone Code', { minValue: -1 }),
   ].filter((a) => !(entity === 'systemuser' && a.logicalName === 'owningbusinessunit'));
