@@ -17,6 +17,19 @@ export type ExtractField =
   | 'dayOfYear'
   | 'dayOfWeek';
 
+/** The SQL field names of `extract(<field> FROM …)`, the same in both stores (milliseconds differ). */
+export const EXTRACT_FIELDS: Record<Exclude<ExtractField, 'millisecond'>, string> = {
+  year: 'year',
+  quarter: 'quarter',
+  month: 'month',
+  day: 'day',
+  hour: 'hour',
+  minute: 'minute',
+  second: 'second',
+  dayOfYear: 'doy',
+  dayOfWeek: 'dow',
+};
+
 export type TruncateUnit =
   'year' | 'quarter' | 'month' | 'day' | 'hour' | 'minute' | 'second' | 'millisecond';
 

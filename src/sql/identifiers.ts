@@ -13,3 +13,8 @@ export const INTERNAL_PREFIX = 'sd_';
 export function keySequenceName(entity: string): string {
   return `sd_seq_${entity}`;
 }
+
+/** A sequence's quoted name inside a string literal, as nextval() takes it. */
+export function sequenceNameLiteral(name: string): string {
+  return `'${quoteIdentifier(name).replace(/'/g, "''")}'`;
+}

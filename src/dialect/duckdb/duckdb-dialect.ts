@@ -1,8 +1,9 @@
 import { scalarTypeOf } from '../../ir/build.ts';
 import type { ScalarType } from '../../ir/nodes.ts';
 import type { AttributeMetadata } from '../../metadata/model.ts';
-import type { ExtractField, IntervalUnit, SqlDialect, TruncateUnit } from '../../sql/dialect.ts';
-import { quoteIdentifier } from '../../sql/identifiers.ts';
+import { EXTRACT_FIELDS } from '../../sql/dialect.ts';
+import type { IntervalUnit, SqlDialect, TruncateUnit } from '../../sql/dialect.ts';
+import { sequenceNameLiteral } from '../../sql/identifiers.ts';
 import { DECIMAL_PRECISION, decimalScale } from '../../sql/storage-types.ts';
 
 const CAST_TYPES: Record<ScalarType, string> = {
@@ -27,23 +28,6 @@ const INTERVALS: Record<IntervalUnit, [fn: string, argType: string]> = {
   second: ['to_seconds', 'DOUBLE'],
   millisecond: ['to_milliseconds', 'DOUBLE'],
 };
-
-const FIELDS: Record<Exclude<ExtractField, 'millisecond'>, string> = {
-  year: 'year',
-  quarter: 'quarter',
-  month: 'month',
-  day: 'day',
-  hour: 'hour',
-  minute: 'minute',
-  second: 'second',
-  dayOfYear: 'doy',
-  dayOfWeek: 'dow',
-};
-
-/** Quoted identifier inside a string literal, as nextval() takes it. */
-function nameLiteral(name: string): string {
-  return `'${quoteIdentifier(name).replace(/'/g, "''")}'`;
-}
 
 export const duckdbDialect: SqlDialect = {
   name: 'duckdb',
@@ -70,7 +54,7 @@ export const duckdbDialect: SqlDialect = {
   extract(field, v) {
     // DuckDB's millisecond field counts the seconds too (5.5 s → 5500).
     if (field === 'millisecond') return `CAST(extract(millisecond FROM ${v}) % 1000 AS INTEGER)`;
-    return `CAST(extract(${FIELDS[field]} FROM ${v}) AS INTEGER)`;
+    return `CAST(extract(${EXTRACT_FIELDS[field]} FROM ${v}) AS INTEGER)`;
   },
   truncate: (unit: TruncateUnit, ts) => `date_trunc('${unit}', ${ts})`,
 
@@ -87,7 +71,7 @@ export const duckdbDialect: SqlDialect = {
     "WHERE t.table_type = 'BASE TABLE' AND c.table_catalog = current_database() AND c.table_schema = current_schema() " +
     'ORDER BY c.table_name, c.ordinal_position',
   allocateKeysSql: (sequence) =>
-    `SELECT nextval(${nameLiteral(sequence)}) AS "k" FROM range(CAST($1 AS BIGINT))`,
+    `SELECT nextval(${sequenceNameLiteral(sequence)}) AS "k" FROM range(CAST($1 AS BIGINT))`,
   indexesLookups: false,
 
   beginSql: 'BEGIN TRANSACTION',

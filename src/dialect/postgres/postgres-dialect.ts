@@ -1,8 +1,9 @@
 import { scalarTypeOf } from '../../ir/build.ts';
 import type { ScalarType } from '../../ir/nodes.ts';
 import type { AttributeMetadata } from '../../metadata/model.ts';
-import type { ExtractField, IntervalUnit, SqlDialect, TruncateUnit } from '../../sql/dialect.ts';
-import { quoteIdentifier } from '../../sql/identifiers.ts';
+import { EXTRACT_FIELDS } from '../../sql/dialect.ts';
+import type { IntervalUnit, SqlDialect, TruncateUnit } from '../../sql/dialect.ts';
+import { sequenceNameLiteral } from '../../sql/identifiers.ts';
 import { DECIMAL_PRECISION, decimalScale } from '../../sql/storage-types.ts';
 
 const CAST_TYPES: Record<ScalarType, string> = {
@@ -32,23 +33,6 @@ const INTERVAL_ARGS: Record<Exclude<IntervalUnit, 'millisecond'>, string> = {
   minute: 'mins',
   second: 'secs',
 };
-
-const FIELDS: Record<Exclude<ExtractField, 'millisecond'>, string> = {
-  year: 'year',
-  quarter: 'quarter',
-  month: 'month',
-  day: 'day',
-  hour: 'hour',
-  minute: 'minute',
-  second: 'second',
-  dayOfYear: 'doy',
-  dayOfWeek: 'dow',
-};
-
-/** Quoted identifier inside a string literal, as nextval() takes it. */
-function nameLiteral(name: string): string {
-  return `'${quoteIdentifier(name).replace(/'/g, "''")}'`;
-}
 
 /** Any constant works; it only has to be the same for every segmentd process. */
 const MIGRATION_LOCK_KEY = 7311482019;
@@ -81,7 +65,7 @@ export const postgresDialect: SqlDialect = {
   extract(field, v) {
     if (field === 'millisecond') return `(CAST(floor(extract(milliseconds FROM ${v})) AS integer) % 1000)`;
     // extract() yields numeric, with fractions for seconds; truncate like DuckDB does.
-    return `CAST(floor(extract(${FIELDS[field]} FROM ${v})) AS integer)`;
+    return `CAST(floor(extract(${EXTRACT_FIELDS[field]} FROM ${v})) AS integer)`;
   },
   truncate: (unit: TruncateUnit, ts) =>
     `date_trunc('${unit === 'millisecond' ? 'milliseconds' : unit}', ${ts})`,
@@ -98,7 +82,7 @@ export const postgresDialect: SqlDialect = {
     'AND NOT c.relispartition AND a.attnum > 0 AND NOT a.attisdropped ' +
     'ORDER BY c.relname, a.attnum',
   allocateKeysSql: (sequence) =>
-    `SELECT nextval(${nameLiteral(sequence)}) AS "k" FROM generate_series(1, CAST($1 AS integer))`,
+    `SELECT nextval(${sequenceNameLiteral(sequence)}) AS "k" FROM generate_series(1, CAST($1 AS integer))`,
   migrationLockSql: `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`,
   indexesLookups: true,
 
