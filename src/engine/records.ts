@@ -16,7 +16,7 @@ import type { AttributeMetadata, EntityMetadata } from '../metadata/model.ts';
 import { isLookupType } from '../metadata/model.ts';
 import type { Schema } from '../metadata/schema.ts';
 import type { Store, StoreSession } from '../store/store.ts';
-import { DuplicateKeyError } from '../store/store.ts';
+import { DuplicateKeyError, TransactionConflictError } from '../store/store.ts';
 import { DataverseError, ErrorCodes, badPayload, invalidArgument, notFound } from './errors.ts';
 import type {
   AttributeValues,
@@ -32,6 +32,22 @@ import { VersionClock } from './version-clock.ts';
 import { formatDateTime } from './values.ts';
 
 export const MAX_PAGE_SIZE = 5000;
+
+/** How often a write refused for a concurrent write to the same rows runs again. */
+const CONFLICT_ATTEMPTS = 8;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function concurrentWrite(): DataverseError {
+  return new DataverseError(
+    'PreconditionFailed',
+    ErrorCodes.ConcurrencyVersionMismatch,
+    'The record was changed by another request at the same time; read it again and retry.',
+  );
+}
+
+/** Ids per existence check: one list parameter each, so a whole import batch fits in one. */
+const ID_CHECK_CHUNK = 20000;
 
 /** Hidden columns a page query adds to build its continuation token. */
 const KEY_COLUMN = 'sd_key';
@@ -79,9 +95,34 @@ export class RecordService {
   async transaction<T>(fn: (records: RecordService) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
     const defaults = await this.ensureDefaults();
-    return this.store.transaction((tx) =>
-      fn(new RecordService(this.store, { now: this.now }, tx, { clock: this.clock, defaults })),
-    );
+    try {
+      return await this.store.transaction((tx) =>
+        fn(new RecordService(this.store, { now: this.now }, tx, { clock: this.clock, defaults })),
+      );
+    } catch (err) {
+      throw err instanceof TransactionConflictError ? concurrentWrite() : err;
+    }
+  }
+
+  /**
+   * A transaction of the engine's own: when the store refuses it because another transaction
+   * wrote the same rows at the same moment, it runs again (it re-reads everything it checks), a
+   * few times with a short random pause, before the caller is told to retry.
+   */
+  private async atomically<T>(fn: (records: RecordService) => Promise<T>): Promise<T> {
+    if (this.inTransaction) return fn(this);
+    const defaults = await this.ensureDefaults();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.store.transaction((tx) =>
+          fn(new RecordService(this.store, { now: this.now }, tx, { clock: this.clock, defaults })),
+        );
+      } catch (err) {
+        if (!(err instanceof TransactionConflictError)) throw err;
+        if (attempt >= CONFLICT_ATTEMPTS) throw concurrentWrite();
+        await sleep(Math.random() * 5 * attempt);
+      }
+    }
   }
 
   /**
@@ -165,7 +206,7 @@ export class RecordService {
     }
     if (rows.length === 0) return [];
     const attributes = writtenAttributes(e, rows);
-    return this.transaction(async (records) => {
+    return this.atomically(async (records) => {
       await records.checkLookupTargets(e, ...list);
       await records.checkIdsFree(e, [...ids]);
       try {
@@ -192,20 +233,27 @@ export class RecordService {
     opts: { upsert: boolean },
   ): Promise<{ created: number; updated: number; rejected: { index: number; reason: string }[] }> {
     const e = this.entity(entityName);
+    const plan = createPlan(e);
     const rejected: { index: number; reason: string }[] = [];
-    return this.transaction(async (records) => {
-      const ids = list.map((v) => v[e.primaryIdAttribute]).filter((x): x is string => typeof x === 'string');
+    return this.atomically(async (records) => {
+      const defaults = await records.ensureDefaults();
+      // One creation time for the batch: it is written in one transaction.
+      const now = formatDateTime(records.now());
+      const ids: string[] = [];
+      for (const v of list) {
+        const id = v[e.primaryIdAttribute];
+        if (typeof id === 'string') ids.push(id);
+      }
       const existing = await records.existingIds(e, ids);
-      const missingTargets = await records.missingLookupTargets(e, list);
+      const missingTargets = await records.missingLookupTargets(e, list, plan.lookups);
       const toCreate: AttributeValues[] = [];
       const seen = new Set<string>();
       let updated = 0;
-      for (const [index, values] of list.entries()) {
-        const bad = Object.entries(values).find(
-          ([k, v]) => typeof v === 'string' && missingTargets.has(`${k}:${v}`),
-        );
+      for (let index = 0; index < list.length; index++) {
+        const values = list[index] as AttributeValues;
+        const bad = missingTargets.size === 0 ? undefined : missingLookupOf(plan, values, missingTargets);
         if (bad !== undefined) {
-          rejected.push({ index, reason: `'${bad[0]}' points at ${String(bad[1])}, which does not exist` });
+          rejected.push({ index, reason: `'${bad}' points at ${String(values[bad])}, which does not exist` });
           continue;
         }
         const id = values[e.primaryIdAttribute];
@@ -224,16 +272,12 @@ export class RecordService {
           }
         }
         if (typeof id === 'string') seen.add(id);
-        toCreate.push(await records.prepareCreate(e, values));
+        toCreate.push(records.prepareCreateWith(e, plan, values, defaults, now));
       }
       if (toCreate.length > 0) {
         const attributes = writtenAttributes(e, toCreate);
         try {
-          await records.session.bulkInsert(
-            e.logicalName,
-            attributes,
-            toCreate.map((r) => attributes.map((a) => r[a] ?? null)),
-          );
+          await records.session.bulkInsert(e.logicalName, attributes, rowsOf(toCreate, attributes));
         } catch (err) {
           throw mapStoreError(err, e);
         }
@@ -244,8 +288,8 @@ export class RecordService {
 
   private async existingIds(e: EntityMetadata, ids: string[]): Promise<Set<string>> {
     const found = new Set<string>();
-    for (let i = 0; i < ids.length; i += 1000) {
-      const chunk = ids.slice(i, i + 1000);
+    for (let i = 0; i < ids.length; i += ID_CHECK_CHUNK) {
+      const chunk = ids.slice(i, i + ID_CHECK_CHUNK);
       const rows = await this.session.select(
         select(entitySource(e.logicalName, ROOT), [{ expr: attrRef(ROOT, e.primaryIdAttribute), as: 'id' }], {
           where: {
@@ -261,11 +305,23 @@ export class RecordService {
     return found;
   }
 
-  /** `<lookup>:<id>` for every lookup value in `list` whose target record does not exist. */
-  private async missingLookupTargets(e: EntityMetadata, list: AttributeValues[]): Promise<Set<string>> {
+  /**
+   * `<lookup>:<id>` for every lookup value in `list` whose target record does not exist. `lookups`
+   * (the entity's lookup attributes) spares looking at every value of every record; without it the
+   * values are visited in their own order, which decides which missing target is named first.
+   */
+  private async missingLookupTargets(
+    e: EntityMetadata,
+    list: AttributeValues[],
+    lookups?: readonly AttributeMetadata[],
+  ): Promise<Set<string>> {
     const wanted = new Map<string, Map<string, string[]>>();
     for (const values of list) {
-      for (const [name, v] of Object.entries(values)) {
+      const named: [string, Value | undefined][] =
+        lookups === undefined
+          ? Object.entries(values)
+          : lookups.map((a) => [a.logicalName, values[a.logicalName]]);
+      for (const [name, v] of named) {
         const a = e.attributes.get(name);
         if (a === undefined || !isLookupType(a.type) || typeof v !== 'string') continue;
         const target =
@@ -306,7 +362,7 @@ export class RecordService {
     opts: UpdateOptions,
   ): Promise<WriteResult> {
     const e = this.entity(entityName);
-    return this.transaction(async (records) => {
+    return this.atomically(async (records) => {
       const current = await records.retrieve(e.logicalName, id);
       if (current === undefined) {
         if (!opts.upsert || opts.ifMatch !== undefined) throw notFound(e.logicalName, id);
@@ -322,7 +378,7 @@ export class RecordService {
       }
       await records.checkLookupTargets(e, values);
       const changes = await records.prepareUpdate(e, current, values);
-      await records.session.mutate({
+      const updated = await records.session.mutate({
         kind: 'update',
         entity: e.logicalName,
         alias: ROOT,
@@ -332,6 +388,8 @@ export class RecordService {
         })),
         where: records.idEquals(e, id),
       });
+      // Deleted by a concurrent request between the read and the write.
+      if (updated === 0) throw notFound(e.logicalName, id);
       return { id, created: false };
     });
   }
@@ -339,7 +397,7 @@ export class RecordService {
   /** Updates many existing records in one transaction; each must carry its primary id. */
   async updateMultiple(entityName: string, list: AttributeValues[]): Promise<void> {
     const e = this.entity(entityName);
-    await this.transaction(async (records) => {
+    await this.atomically(async (records) => {
       for (const [i, values] of list.entries()) {
         const id = values[e.primaryIdAttribute];
         if (typeof id !== 'string') throw badPayload(`Targets[${i}] has no '${e.primaryIdAttribute}'.`);
@@ -351,7 +409,7 @@ export class RecordService {
   /** Creates or updates many records in one transaction; records without an id are created. */
   async upsertMultiple(entityName: string, list: AttributeValues[]): Promise<WriteResult[]> {
     const e = this.entity(entityName);
-    return this.transaction(async (records) => {
+    return this.atomically(async (records) => {
       const results: WriteResult[] = [];
       for (const values of list) {
         const id = values[e.primaryIdAttribute];
@@ -367,16 +425,18 @@ export class RecordService {
 
   async delete(entityName: string, id: string, opts: ConditionalOptions = {}): Promise<void> {
     const e = this.entity(entityName);
-    await this.transaction(async (records) => {
+    await this.atomically(async (records) => {
       const current = await records.retrieve(e.logicalName, id, [e.primaryIdAttribute]);
       if (current === undefined) throw notFound(e.logicalName, id);
       checkPreconditions(current, opts);
-      await records.session.mutate({
+      const deleted = await records.session.mutate({
         kind: 'delete',
         entity: e.logicalName,
         alias: ROOT,
         where: records.idEquals(e, id),
       });
+      // Deleted by a concurrent request between the read and the write.
+      if (deleted === 0) throw notFound(e.logicalName, id);
     });
   }
 
@@ -492,34 +552,41 @@ export class RecordService {
 
   private async prepareCreate(e: EntityMetadata, values: AttributeValues): Promise<AttributeValues> {
     const defaults = await this.ensureDefaults();
-    const now = formatDateTime(this.now());
-    const row: AttributeValues = {};
-    for (const a of e.attributes.values()) {
-      if (a.computed === undefined && a.defaultValue !== undefined) row[a.logicalName] = a.defaultValue;
-    }
-    Object.assign(row, values);
-    const id = (values[e.primaryIdAttribute] as string | null | undefined) ?? randomUUID();
-    row[e.primaryIdAttribute] = id;
+    return this.prepareCreateWith(e, createPlan(e), values, defaults, formatDateTime(this.now()));
+  }
+
+  /** The row a create writes: defaults, the given values, then what the server maintains. */
+  private prepareCreateWith(
+    e: EntityMetadata,
+    plan: CreatePlan,
+    values: AttributeValues,
+    defaults: Defaults,
+    now: string,
+  ): AttributeValues {
+    const row: AttributeValues = Object.assign({}, plan.defaults, values);
+    row[e.primaryIdAttribute] = (values[e.primaryIdAttribute] as string | null | undefined) ?? randomUUID();
     this.applyComputed(e, row, row);
     this.applyState(e, row);
     // Migrated records keep their original creation date, as Dataverse does with overriddencreatedon.
     const overridden = values.overriddencreatedon;
-    const system: AttributeValues = {
-      createdon:
+    const ownerid = (values.ownerid as string | null | undefined) ?? defaults.userId;
+    const versionnumber = this.clock.next();
+    const has = plan.system;
+    if (has.createdon) {
+      row.createdon =
         typeof overridden === 'string'
           ? overridden.length === 10
             ? `${overridden}T00:00:00Z`
             : overridden
-          : now,
-      modifiedon: now,
-      createdby: defaults.userId,
-      modifiedby: defaults.userId,
-      ownerid: (values.ownerid as string | null | undefined) ?? defaults.userId,
-      owningbusinessunit: defaults.businessUnitId,
-      versionnumber: this.clock.next(),
-    };
-    system.owninguser = system.ownerid ?? null;
-    for (const [k, v] of Object.entries(system)) if (e.attributes.has(k)) row[k] = v;
+          : now;
+    }
+    if (has.modifiedon) row.modifiedon = now;
+    if (has.createdby) row.createdby = defaults.userId;
+    if (has.modifiedby) row.modifiedby = defaults.userId;
+    if (has.ownerid) row.ownerid = ownerid;
+    if (has.owningbusinessunit) row.owningbusinessunit = defaults.businessUnitId;
+    if (has.versionnumber) row.versionnumber = versionnumber;
+    if (has.owninguser) row.owninguser = ownerid;
     return row;
   }
 
@@ -546,7 +613,7 @@ export class RecordService {
 
   /** Fills the computed attributes of `merged` (the record after the write) into `target`. */
   private applyComputed(e: EntityMetadata, merged: AttributeValues, target: AttributeValues): void {
-    for (const a of e.attributes.values()) {
+    for (const a of createPlan(e).computed) {
       switch (a.computed) {
         case 'fullname': {
           const parts = [merged.firstname, merged.lastname].filter(
@@ -644,8 +711,84 @@ export class RecordService {
  */
 function writtenAttributes(e: EntityMetadata, rows: readonly AttributeValues[]): string[] {
   const written = new Set<string>();
-  for (const r of rows) for (const [k, v] of Object.entries(r)) if (v !== null) written.add(k);
+  for (const r of rows) {
+    for (const k in r) {
+      if (written.has(k)) continue;
+      const v = r[k];
+      if (v !== null && v !== undefined) written.add(k);
+    }
+  }
   return [...e.attributes.keys()].filter((a) => written.has(a));
+}
+
+/** The values of `attributes` of each row, in order (absent values null), as bulkInsert takes them. */
+function rowsOf(rows: readonly AttributeValues[], attributes: readonly string[]): Value[][] {
+  const out = new Array<Value[]>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i] as AttributeValues;
+    const values = new Array<Value>(attributes.length);
+    for (let j = 0; j < attributes.length; j++) values[j] = r[attributes[j] as string] ?? null;
+    out[i] = values;
+  }
+  return out;
+}
+
+/** Server-maintained attributes a create fills when the entity has them. */
+const SYSTEM_ATTRIBUTES = [
+  'createdon',
+  'modifiedon',
+  'createdby',
+  'modifiedby',
+  'ownerid',
+  'owningbusinessunit',
+  'versionnumber',
+  'owninguser',
+] as const;
+
+/** What creating records of an entity needs, worked out once per entity rather than per record. */
+interface CreatePlan {
+  /** Default values of the stored (not computed) attributes that have one, in declaration order. */
+  defaults: AttributeValues;
+  /** Computed attributes, in declaration order. */
+  computed: AttributeMetadata[];
+  /** Lookup attributes, in declaration order. */
+  lookups: AttributeMetadata[];
+  /** Which server-maintained attributes the entity has. */
+  system: Record<(typeof SYSTEM_ATTRIBUTES)[number], boolean>;
+}
+
+const createPlans = new WeakMap<EntityMetadata, CreatePlan>();
+
+function createPlan(e: EntityMetadata): CreatePlan {
+  let plan = createPlans.get(e);
+  if (plan !== undefined) return plan;
+  const defaults: AttributeValues = {};
+  const computed: AttributeMetadata[] = [];
+  const lookups: AttributeMetadata[] = [];
+  for (const a of e.attributes.values()) {
+    if (a.computed === undefined && a.defaultValue !== undefined) defaults[a.logicalName] = a.defaultValue;
+    if (a.computed !== undefined) computed.push(a);
+    if (isLookupType(a.type)) lookups.push(a);
+  }
+  const system = Object.fromEntries(
+    SYSTEM_ATTRIBUTES.map((n) => [n, e.attributes.has(n)]),
+  ) as CreatePlan['system'];
+  plan = { defaults, computed, lookups, system };
+  createPlans.set(e, plan);
+  return plan;
+}
+
+/** The first lookup of `values` whose target is in `missing` (`<lookup>:<id>`), if any. */
+function missingLookupOf(
+  plan: CreatePlan,
+  values: AttributeValues,
+  missing: ReadonlySet<string>,
+): string | undefined {
+  for (const a of plan.lookups) {
+    const v = values[a.logicalName];
+    if (typeof v === 'string' && missing.has(`${a.logicalName}:${v}`)) return a.logicalName;
+  }
+  return undefined;
 }
 
 function duplicate(e: EntityMetadata, id: string): DataverseError {

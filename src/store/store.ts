@@ -45,6 +45,14 @@ export class DestructiveMigrationError extends Error {
   override name = 'DestructiveMigrationError';
 }
 
+/**
+ * Two transactions wrote the same rows at the same time and the store refused one of them; the
+ * refused one can simply run again.
+ */
+export class TransactionConflictError extends Error {
+  override name = 'TransactionConflictError';
+}
+
 /** A write that violates a store constraint (duplicate primary id). */
 export class DuplicateKeyError extends Error {
   override name = 'DuplicateKeyError';

@@ -59,7 +59,11 @@ function assertFits(e: EntityMetadata, row: Record<string, Value>): void {
       }
       case 'datetime': {
         assert.ok(typeof value === 'string' && DATETIME.test(value), where);
-        assert.equal(new Date(String(value)).toISOString().replace('.000Z', 'Z'), value, `${where}: not a real moment`);
+        assert.equal(
+          new Date(String(value)).toISOString().replace('.000Z', 'Z'),
+          value,
+          `${where}: not a real moment`,
+        );
         break;
       }
       case 'guid':

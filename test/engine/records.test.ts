@@ -210,7 +210,7 @@ for (const target of storeTargets()) {
               parentcustomerid: '41111111-2222-3333-4444-555555555555',
               parentcustomeridtype: 'account',
             },
-            { lastname: 'new2', overriddencreatedon: '2021-05-06' },
+            { lastname: 'new2', overriddencreatedon: '2021-05-06T00:00:00Z' },
           ],
           { upsert: false },
         );

@@ -74,8 +74,6 @@ interface Case {
   order?: (a: Contact, b: Contact) => number;
 }
 
-const byKey = (a: Contact, b: Contact) => a.contactid.localeCompare(b.contactid);
-
 const cases: Case[] = [
   {
     name: 'eq is case-insensitive',

@@ -4,7 +4,7 @@ import { type DuckDBConnection, DuckDBInstance, type DuckDBValue } from '@duckdb
 import type { Row } from '../../ir/nodes.ts';
 import type { SqlParam } from '../../sql/parameter-value.ts';
 import type { DriverConnection, StoreDriver } from '../../store/driver.ts';
-import { DuplicateKeyError } from '../../store/store.ts';
+import { DuplicateKeyError, TransactionConflictError } from '../../store/store.ts';
 import { duckdbDialect } from './duckdb-dialect.ts';
 import { appendRows } from './duckdb-bulk.ts';
 import { normaliseDuckDBValue } from './duckdb-values.ts';
@@ -112,7 +112,17 @@ class DuckDBDriver implements StoreDriver {
   }
 
   translateError(error: unknown): unknown {
-    if (error instanceof Error && !(error instanceof DuplicateKeyError)) {
+    if (
+      error instanceof Error &&
+      !(error instanceof DuplicateKeyError) &&
+      !(error instanceof TransactionConflictError)
+    ) {
+      // DuckDB's optimistic concurrency refuses the later of two transactions writing one row.
+      if (
+        /Conflict on (update|tuple deletion)|Transaction conflict|write-write conflict/i.test(error.message)
+      ) {
+        return new TransactionConflictError(error.message);
+      }
       // DuckDB words it differently for single statements, transactions and the appender.
       const m =
         /Duplicate key "([^"]*)" violates (?:primary key|unique) constraint/i.exec(error.message) ??

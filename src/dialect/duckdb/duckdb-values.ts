@@ -49,7 +49,24 @@ export function normaliseDuckDBValue(v: DuckDBValue, column: string): Value {
   throw new Error(`column '${column}' holds a value of a type the store does not return (${String(v)})`);
 }
 
-/** Appends one checked parameter value with the appender call of the column's type. */
+/**
+ * Whether the bulk path stages a column as text (the checked canonical text of toSqlParam) and
+ * casts it in SQL, rather than appending a value of the column's own type.
+ */
+export function stagedAsText(column: BulkColumn): boolean {
+  switch (column.type) {
+    case 'bigint':
+    case 'decimal':
+    case 'guid':
+    case 'datetime':
+    case 'date':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Appends one checked parameter value with the appender call of the column's staging type. */
 export function appendTyped(appender: DuckDBAppender, column: BulkColumn, v: SqlParam | null): void {
   if (v === null) {
     appender.appendNull();
@@ -60,9 +77,6 @@ export function appendTyped(appender: DuckDBAppender, column: BulkColumn, v: Sql
     case 'integer':
       appender.appendInteger(v as number);
       return;
-    case 'bigint':
-      appender.appendBigInt(BigInt(v));
-      return;
     case 'double':
       appender.appendDouble(v as number);
       return;
@@ -72,13 +86,13 @@ export function appendTyped(appender: DuckDBAppender, column: BulkColumn, v: Sql
     case 'string':
       appender.appendVarchar(v as string);
       return;
-    // Checked canonical text (see toSqlParam), cast by the appender to the column's type: building
-    // DuckDB value objects per cell (BigInt UUIDs, microsecond timestamps) cost 3× more.
+    // Staged as text (see stagedAsText): bigints and decimals are digit strings already.
+    case 'bigint':
     case 'decimal':
     case 'guid':
     case 'datetime':
     case 'date':
-      appender.appendVarchar(v as string);
+      appender.appendVarchar(String(v));
       return;
   }
 }

@@ -2,7 +2,7 @@ import pg from 'pg';
 import type { PoolClient } from 'pg';
 import type { Row } from '../../ir/nodes.ts';
 import type { DriverConnection, StoreDriver } from '../../store/driver.ts';
-import { DuplicateKeyError } from '../../store/store.ts';
+import { DuplicateKeyError, TransactionConflictError } from '../../store/store.ts';
 import { copyRows } from './postgres-copy.ts';
 import { postgresDialect } from './postgres-dialect.ts';
 import { postgresTypes } from './postgres-values.ts';
@@ -11,6 +11,8 @@ import { postgresTypes } from './postgres-values.ts';
 const SESSION_SETUP = "SET TimeZone = 'UTC'";
 
 const UNIQUE_VIOLATION = '23505';
+const SERIALIZATION_FAILURE = '40001';
+const DEADLOCK_DETECTED = '40P01';
 
 /** The URL without its password, for messages. */
 export function describeDatabaseUrl(url: string): string {
@@ -65,8 +67,12 @@ class PostgresDriver implements StoreDriver {
   }
 
   translateError(error: unknown): unknown {
+    if (error instanceof TransactionConflictError) return error;
     if (error instanceof Error && !(error instanceof DuplicateKeyError)) {
       const e = error as Error & { code?: string; detail?: string; table?: string };
+      if (e.code === SERIALIZATION_FAILURE || e.code === DEADLOCK_DETECTED) {
+        return new TransactionConflictError(e.message);
+      }
       if (e.code === UNIQUE_VIOLATION) {
         return new DuplicateKeyError(
           `duplicate key in ${e.table ?? 'the table'}${e.detail === undefined ? '' : `: ${e.detail}`}`,
