@@ -74,6 +74,11 @@ export interface AttributeMetadata {
   computed?: ComputedKind;
   isPrimaryId?: boolean;
   isPrimaryName?: boolean;
+  /**
+   * Filters on it are common: stores that use secondary indexes keep one (PostgreSQL; on text the
+   * index is on lower(value), matching case-insensitive comparisons). DuckDB scans and needs none.
+   */
+  indexed?: boolean;
   /** True for attributes declared in a schema file rather than built in. */
   isCustom?: boolean;
 }

@@ -107,6 +107,7 @@ function parseAttribute(entityName: string, raw: unknown, index: number): Attrib
     'options',
     'targets',
     'defaultValue',
+    'indexed',
   ]);
   const type = raw.type;
   if (typeof type !== 'string' || !DECLARABLE_TYPES.includes(type as AttributeType)) {
@@ -121,6 +122,11 @@ function parseAttribute(entityName: string, raw: unknown, index: number): Attrib
     required: required as RequiredLevel,
   });
   a.isCustom = true;
+  if (raw.indexed !== undefined) {
+    if (typeof raw.indexed !== 'boolean')
+      throw new SchemaFileError(`${where}: 'indexed' must be true or false`);
+    if (raw.indexed) a.indexed = true;
+  }
   if (t === 'String' || t === 'Memo')
     a.maxLength = optNumber(where, raw, 'maxLength') ?? (t === 'String' ? 100 : 2000);
   const min = optNumber(where, raw, 'minValue');

@@ -1,3 +1,4 @@
+import { scalarTypeOf } from '../ir/build.ts';
 import type { AttributeMetadata, EntityMetadata } from '../metadata/model.ts';
 import { isLookupType } from '../metadata/model.ts';
 import type { SqlDialect } from './dialect.ts';
@@ -29,16 +30,31 @@ export function addColumnSql(d: SqlDialect, entity: EntityMetadata, attribute: A
   return `ALTER TABLE ${q(entity.logicalName)} ADD COLUMN ${q(attribute.logicalName)} ${d.columnType(attribute)}`;
 }
 
-/** The secondary indexes of an entity table: `sd_key`, and lookups where the dialect wants them. */
+/**
+ * The secondary indexes of an entity table: `sd_key`, and where the dialect uses secondary
+ * indexes, lookups and the attributes marked `indexed` (text on lower(value), which is what
+ * case-insensitive comparisons compile to).
+ */
 export function createIndexesSql(d: SqlDialect, entity: EntityMetadata): string[] {
-  const columns = [KEY_COLUMN];
-  if (d.indexesLookups) {
-    for (const a of entity.attributes.values()) if (isLookupType(a.type)) columns.push(a.logicalName);
+  const table = q(entity.logicalName);
+  const statements = [
+    `CREATE INDEX IF NOT EXISTS ${q(indexName(entity.logicalName, KEY_COLUMN))} ON ${table} (${q(KEY_COLUMN)})`,
+  ];
+  if (!d.indexesLookups) return statements;
+  for (const a of entity.attributes.values()) {
+    if (isLookupType(a.type)) {
+      statements.push(
+        `CREATE INDEX IF NOT EXISTS ${q(indexName(entity.logicalName, a.logicalName))} ON ${table} (${q(a.logicalName)})`,
+      );
+    } else if (a.indexed === true) {
+      const text = scalarTypeOf(a) === 'string';
+      const name = indexName(entity.logicalName, text ? `${a.logicalName}_ci` : a.logicalName);
+      statements.push(
+        `CREATE INDEX IF NOT EXISTS ${q(name)} ON ${table} (${text ? `lower(${q(a.logicalName)})` : q(a.logicalName)})`,
+      );
+    }
   }
-  return columns.map(
-    (c) =>
-      `CREATE INDEX IF NOT EXISTS ${q(indexName(entity.logicalName, c))} ON ${q(entity.logicalName)} (${q(c)})`,
-  );
+  return statements;
 }
 
 function indexName(table: string, column: string): string {

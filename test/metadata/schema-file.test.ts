@@ -32,7 +32,7 @@ describe('schema file', () => {
         {
           logicalName: 'contact',
           attributes: [
-            { logicalName: 'new_age', type: 'Integer', minValue: 0, maxValue: 150 },
+            { logicalName: 'new_age', type: 'Integer', minValue: 0, maxValue: 150, indexed: true },
             {
               logicalName: 'new_loyaltytier',
               type: 'Picklist',
@@ -55,6 +55,8 @@ describe('schema file', () => {
       ],
     });
     assert.equal(s.attribute('contact', 'new_age')?.maxValue, 150);
+    assert.equal(s.attribute('contact', 'new_age')?.indexed, true);
+    assert.equal(s.attribute('contact', 'new_loyaltytier')?.indexed, undefined);
     assert.equal(s.attribute('contact', 'new_loyaltytier')?.options?.[1]?.label, 'Gold');
     const sub = s.entityBySetName('new_subscriptions');
     assert.equal(sub?.primaryIdAttribute, 'new_subscriptionid');
@@ -99,6 +101,14 @@ describe('schema file', () => {
     );
     bad({ entities: [], extra: 1 }, /unknown property 'extra'/);
     bad({ entities: [{ logicalName: 'sd_x' }] }, /reserved/);
+    bad(
+      {
+        entities: [
+          { logicalName: 'contact', attributes: [{ logicalName: 'new_i', type: 'String', indexed: 'yes' }] },
+        ],
+      },
+      /'indexed' must be true or false/,
+    );
     bad(
       { entities: [{ logicalName: 'contact', attributes: [{ logicalName: 'new_p', type: 'Picklist' }] }] },
       /'options' must be a non-empty array/,

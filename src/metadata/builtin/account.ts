@@ -60,7 +60,7 @@ export const account = entity(
   },
   [
     attr('accountid', 'Uniqueidentifier', 'Account', { required: 'SystemRequired', createOnly: true }),
-    str('name', 'Account Name', 160, { required: 'ApplicationRequired' }),
+    str('name', 'Account Name', 160, { required: 'ApplicationRequired', indexed: true }),
     str('accountnumber', 'Account Number', 20),
     money('revenue', 'Annual Revenue', { minValue: 0, maxValue: 100000000000000, precision: 2 }),
     int('numberofemployees', 'Number of Employees', { minValue: 0, maxValue: 1000000000 }),
@@ -87,7 +87,7 @@ export const account = entity(
     pick('ownershipcode', 'Ownership', opts([1, 'Public'], [2, 'Private'], [3, 'Subsidiary'], [4, 'Other'])),
     lookup('primarycontactid', 'Primary Contact', ['contact']),
     lookup('parentaccountid', 'Parent Account', ['account']),
-    str('emailaddress1', 'Email', 100),
+    str('emailaddress1', 'Email', 100, { indexed: true }),
     str('emailaddress2', 'Email Address 2', 100),
     str('emailaddress3', 'Email Address 3', 100),
     str('telephone1', 'Main Phone', 50),

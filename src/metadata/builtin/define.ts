@@ -21,6 +21,7 @@ export interface AttrOptions {
   readOnly?: boolean;
   createOnly?: boolean;
   computed?: AttributeMetadata['computed'];
+  indexed?: boolean;
 }
 
 export function attr(
@@ -47,6 +48,7 @@ export function attr(
   if (o.targets !== undefined) a.targets = o.targets;
   if (o.defaultValue !== undefined) a.defaultValue = o.defaultValue;
   if (o.computed !== undefined) a.computed = o.computed;
+  if (o.indexed === true) a.indexed = true;
   return a;
 }
 
@@ -76,8 +78,8 @@ export function opts(...pairs: [number, string][]): OptionMetadata[] {
 /** The attributes every user-owned Dataverse table has. */
 export function systemAttributes(entity: string): AttributeMetadata[] {
   return [
-    dt('createdon', 'Created On', 'UserLocal', { computed: 'system' }),
-    dt('modifiedon', 'Modified On', 'UserLocal', { computed: 'system' }),
+    dt('createdon', 'Created On', 'UserLocal', { computed: 'system', indexed: true }),
+    dt('modifiedon', 'Modified On', 'UserLocal', { computed: 'system', indexed: true }),
     lookup('createdby', 'Created By', ['systemuser'], { computed: 'system' }),
     lookup('modifiedby', 'Modified By', ['systemuser'], { computed: 'system' }),
     attr('ownerid', 'Owner', 'Owner', { targets: ['systemuser'], required: 'SystemRequired' }),
