@@ -129,6 +129,8 @@ async function main(): Promise<void> {
     throw new Error(`import incomplete: ${JSON.stringify({ accountReport, contactReport }).slice(0, 500)}`);
   }
   const importSeconds = (t2 - t1) / 1000;
+  await store.refreshStatistics('account');
+  await store.refreshStatistics('contact');
   console.log(`  contacts: ${importSeconds.toFixed(1)} s (${Math.round(contacts / importSeconds)} rows/s)`);
 
   const app = buildApp({ records, schema, logger: false });

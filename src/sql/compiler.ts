@@ -219,6 +219,8 @@ class Compilation {
   private orderKey(o: OrderItem, scope: Scope): string {
     let sql = this.expr(o.expr, scope);
     if (typeOf(o.expr, scope) === 'string') sql = this.d.byteOrder(`lower(${sql})`);
+    // The surrogate key is never null: plain ASC/DESC lets PostgreSQL read it in index order.
+    if (o.expr.kind === 'key') return `${sql} ${o.direction === 'asc' ? 'ASC' : 'DESC'}`;
     return o.direction === 'asc' ? `${sql} ASC NULLS FIRST` : `${sql} DESC NULLS LAST`;
   }
 

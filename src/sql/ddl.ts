@@ -33,7 +33,9 @@ export function addColumnSql(d: SqlDialect, entity: EntityMetadata, attribute: A
 /**
  * The secondary indexes of an entity table: `sd_key`, and where the dialect uses secondary
  * indexes, lookups and the attributes marked `indexed` (text on lower(value), which is what
- * case-insensitive comparisons compile to).
+ * case-insensitive comparisons compile to). The surrogate key follows the value so that an
+ * equality filter reads its first page in key order straight from the index (pages are ordered
+ * by the key), however common the value.
  */
 export function createIndexesSql(d: SqlDialect, entity: EntityMetadata): string[] {
   const table = q(entity.logicalName);
@@ -50,7 +52,7 @@ export function createIndexesSql(d: SqlDialect, entity: EntityMetadata): string[
       const text = scalarTypeOf(a) === 'string';
       const name = indexName(entity.logicalName, text ? `${a.logicalName}_ci` : a.logicalName);
       statements.push(
-        `CREATE INDEX IF NOT EXISTS ${q(name)} ON ${table} (${text ? `lower(${q(a.logicalName)})` : q(a.logicalName)})`,
+        `CREATE INDEX IF NOT EXISTS ${q(name)} ON ${table} (${text ? `lower(${q(a.logicalName)})` : q(a.logicalName)}, ${q(KEY_COLUMN)})`,
       );
     }
   }

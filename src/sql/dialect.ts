@@ -76,6 +76,9 @@ export interface SqlDialect {
   /** The text of a list parameter holding canonical GUID or integer texts (no quoting needed). */
   listText(values: readonly string[]): string;
 
+  /** Refreshes planner statistics of a (quoted) table after a bulk load, where the store needs it. */
+  analyzeSql?(table: string): string;
+
   /** Rows (table_name, column_name, data_type) of the tables in the current schema, by position. */
   readonly introspectColumnsSql: string;
   /** Takes the count as `$1`; returns column `k` with that many fresh values of `sequence`. */

@@ -4,7 +4,7 @@ import type { EntityMetadata } from '../metadata/model.ts';
 import type { Schema } from '../metadata/schema.ts';
 import { type CompiledSql, SqlCompiler } from '../sql/compiler.ts';
 import { InvalidValueError, SqlCompileError } from '../sql/errors.ts';
-import { KEY_COLUMN, keySequenceName } from '../sql/identifiers.ts';
+import { KEY_COLUMN, keySequenceName, quoteIdentifier } from '../sql/identifiers.ts';
 import { type SqlParam, toSqlParam } from '../sql/parameter-value.ts';
 import { decimalScale } from '../sql/storage-types.ts';
 import type { BulkColumn, BulkTarget, DriverConnection, StoreDriver } from './driver.ts';
@@ -103,6 +103,13 @@ export class SqlStore implements Store {
 
   async allocateKeys(entity: string, count: number): Promise<number[]> {
     return this.withConnection((c) => this.ops.allocateKeys(c, entity, count));
+  }
+
+  async refreshStatistics(entity: string): Promise<void> {
+    const table = quoteIdentifier(this.schema.requireEntity(entity).logicalName);
+    const sql = this.driver.dialect.analyzeSql?.(table);
+    if (sql === undefined) return;
+    await this.withConnection((c) => this.ops.run(() => c.execute(sql, [])));
   }
 
   /** In a transaction of its own, so a failing row leaves nothing behind. */

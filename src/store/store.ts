@@ -29,6 +29,11 @@ export interface Store extends StoreSession {
   readonly schema: Schema;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: StoreSession) => Promise<T>): Promise<T>;
+  /**
+   * Refreshes the planner statistics of an entity's table after a bulk load, so that queries
+   * right after an import get good plans (PostgreSQL's ANALYZE; DuckDB keeps its own statistics).
+   */
+  refreshStatistics(entity: string): Promise<void>;
   /** The SQL text and parameters a query compiles to (for `explain` and golden tests). */
   compile(query: RelQuery | Mutation): { sql: string; params: Value[] };
   close(): Promise<void>;

@@ -18,11 +18,11 @@ describe('secondary indexes', () => {
     );
     assert.ok(
       sql.includes(
-        'CREATE INDEX IF NOT EXISTS "sd_ix_contact_address1_city_ci" ON "contact" (lower("address1_city"))',
+        'CREATE INDEX IF NOT EXISTS "sd_ix_contact_address1_city_ci" ON "contact" (lower("address1_city"), "sd_key")',
       ),
     );
     assert.ok(
-      sql.includes('CREATE INDEX IF NOT EXISTS "sd_ix_contact_birthdate" ON "contact" ("birthdate")'),
+      sql.includes('CREATE INDEX IF NOT EXISTS "sd_ix_contact_birthdate" ON "contact" ("birthdate", "sd_key")'),
     );
     assert.ok(!sql.some((s) => s.includes('address2_city')));
   });

@@ -83,6 +83,8 @@ export function registerDemoCommand(program: Command): void {
           links++;
         }
       });
+      await opened.store.refreshStatistics('account');
+      await opened.store.refreshStatistics('contact');
       process.stdout.write(
         `Loaded ${accounts} accounts and ${contacts} contacts (${links} primary contacts linked) in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`,
       );

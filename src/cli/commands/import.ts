@@ -54,6 +54,7 @@ export function registerImportCommand(program: Command): void {
         onProgress: (c) => progress.update(c.imported, c.rejected),
       });
       progress.stop();
+      if (report.imported > 0) await opened.store.refreshStatistics(entity.logicalName);
       process.stdout.write(`${describeImportReport(report)}\n`);
       process.stdout.write(`Took ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
       if (!report.complete || report.rejected > 0) process.exitCode = 2;

@@ -57,6 +57,7 @@ export const postgresDialect: SqlDialect = {
     return `(${ts} + make_interval(${INTERVAL_ARGS[unit]} => CAST(${amount} AS ${type})))`;
   },
   epochMilliseconds: (ts) => `CAST(floor(extract(epoch FROM ${ts}) * 1000) AS bigint)`,
+  analyzeSql: (table) => `ANALYZE ${table}`,
   inList: (operand, param, castType, negated) =>
     negated
       ? `(${operand} <> ALL (CAST(${param} AS ${castType}[])))`
