@@ -22,7 +22,9 @@ describe('secondary indexes', () => {
       ),
     );
     assert.ok(
-      sql.includes('CREATE INDEX IF NOT EXISTS "sd_ix_contact_birthdate" ON "contact" ("birthdate", "sd_key")'),
+      sql.includes(
+        'CREATE INDEX IF NOT EXISTS "sd_ix_contact_birthdate" ON "contact" ("birthdate", "sd_key")',
+      ),
     );
     assert.ok(!sql.some((s) => s.includes('address2_city')));
   });
