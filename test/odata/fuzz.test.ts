@@ -9,6 +9,7 @@ import { expandLink, planExpand } from '../../src/odata/lower/expand.ts';
 import { countQuery, rootQuery } from '../../src/odata/lower/query.ts';
 import type { ExpandClause } from '../../src/odata/query-options.ts';
 import { ODataQueryError, parseQueryOptions } from '../../src/odata/query-options.ts';
+import { prng } from '../support/prng.ts';
 
 /**
  * Property test: thousands of random and mutated query options either parse (and then lower
@@ -21,18 +22,6 @@ const caller = {
   userId: '00000000-0000-0000-0000-0000000000aa',
   businessUnitId: '00000000-0000-0000-0000-0000000000bb',
 };
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VALID_FILTERS: [string, string][] = [
   ['contact', "statecode eq 0 and contains(fullname,'ab')"],

@@ -11,24 +11,13 @@ import {
 } from '../../src/segment/language/index.ts';
 import { DOCUMENTED_QUERIES, SEED_QUERIES } from './corpus.ts';
 import { withoutLocs } from './support.ts';
+import { prng } from '../support/prng.ts';
 
 /**
  * Property tests with a seeded PRNG (every run sees the same inputs): random token soup and
  * mutations of valid queries give a tree or errors positioned inside the text, never an exception;
  * a tree prints to text that parses back to the same tree; random trees survive print → parse.
  */
-
-/** mulberry32: small, fast, deterministic. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const VOCABULARY = [
   'PROFILE',
