@@ -5,7 +5,22 @@ import type { QuerySource } from './source.ts';
  * `Syntax`, `QueryTooLong` and `QueryTooDeep`; later stages (name resolution, type checking) add
  * their own reasons.
  */
-export type SegmentQueryReason = 'Syntax' | 'QueryTooLong' | 'QueryTooDeep';
+export type SegmentQueryReason =
+  | 'Syntax'
+  | 'QueryTooLong'
+  | 'QueryTooDeep'
+  // The checker's reasons (src/segment/validation/).
+  | 'UnknownEntity'
+  | 'UnknownAttribute'
+  | 'UnknownRelationship'
+  | 'UnknownAlias'
+  | 'DuplicateAlias'
+  | 'UnknownSegment'
+  | 'SegmentCycle'
+  | 'TypeMismatch'
+  | 'TargetNotContact'
+  | 'ProfileTypeMismatch'
+  | 'HavingNotAllowed';
 
 /**
  * One problem in a segment query, with the exact text it concerns. Errors are values: the parser

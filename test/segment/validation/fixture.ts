@@ -1,0 +1,93 @@
+import type { InteractionTypeInfo, ResolvedSegment } from '../../../src/segment/validation/index.ts';
+import { schemaFromDocument } from '../../../src/metadata/schema-file.ts';
+
+/**
+ * A schema for the fictional entities of the documented examples (test/segment/corpus.ts), each with
+ * a lookup to contact or account so that relationships such as `creditcard_contact_holderid` exist,
+ * and the attributes the examples use on contact.
+ */
+const text = (logicalName: string) => ({ logicalName, type: 'String' });
+const typed = (logicalName: string, type: string) => ({ logicalName, type });
+const lookup = (logicalName: string, target: string) => ({ logicalName, type: 'Lookup', targets: [target] });
+const entity = (logicalName: string, attributes: object[]) => ({
+  logicalName,
+  primaryNameAttribute: 'name',
+  attributes: [text('name'), ...attributes],
+});
+
+export const schema = schemaFromDocument({
+  entities: [
+    {
+      logicalName: 'contact',
+      attributes: [
+        typed('numberofactivepurchaseditems', 'Integer'),
+        text('product'),
+        typed('expirationdate', 'DateTime'),
+        typed('age', 'Integer'),
+        text('sex'),
+        text('country'),
+        typed('income', 'Money'),
+        text('position'),
+        typed('unsubscribed', 'DateTime'),
+        typed('campaignstartdate', 'DateTime'),
+        text('grade'),
+      ],
+    },
+    entity('campaign', [
+      text('market'),
+      typed('revenue', 'Money'),
+      typed('numberoforders', 'BigInt'),
+      typed('startdate', 'DateTime'),
+      lookup('contactid', 'contact'),
+    ]),
+    entity('campaignevent', [lookup('campaignid', 'campaign'), lookup('contactid', 'contact')]),
+    entity('creditcard', [typed('expirationdate', 'DateTime'), lookup('holderid', 'contact')]),
+    entity('activity', [text('activitytype'), lookup('contactid', 'contact')]),
+    entity('event', [lookup('contactid', 'contact')]),
+    entity('membership', [text('status'), lookup('contactid', 'contact')]),
+    entity('subscription', [typed('subscriptionenddate', 'DateTime'), lookup('contactid', 'contact')]),
+    entity('serviceticket', [
+      text('state'),
+      text('priority'),
+      typed('startdate', 'DateTime'),
+      lookup('customerid', 'contact'),
+    ]),
+    entity('customer', [text('address'), lookup('accountid', 'account')]),
+  ],
+});
+
+const contactLinks = (...links: string[]): ReadonlyMap<string, string> =>
+  new Map(links.map((l) => [l, 'contact']));
+
+/** The interaction types of the documented examples, every link pointing at contact. */
+const INTERACTIONS: readonly InteractionTypeInfo[] = [
+  { name: 'EmailOpened', links: contactLinks('EmailOpenedLeadLink') },
+  { name: 'EmailClicked', links: contactLinks('EmailClickedLeadLink') },
+  { name: 'RedirectLinkClicked', links: contactLinks('RedirectLinkClicked_ContactLink') },
+  { name: 'EmailDelivered', links: contactLinks('EmailDelivered_Campaign') },
+  {
+    name: 'CampaignEventRegistration',
+    links: contactLinks('CampaignEventRegistration_CampaignEvent'),
+  },
+  { name: 'EmailSoftBounced', links: contactLinks('EmailSoftBounced_ContactLink') },
+];
+
+export function interactionType(name: string): InteractionTypeInfo | undefined {
+  return INTERACTIONS.find((t) => t.name.toLowerCase() === name.toLowerCase());
+}
+
+/** Segments by name; `resolveSegment` also finds them by id, as the real resolver does. */
+export function segmentResolver(
+  segments: Record<string, { entity?: string; query?: string }>,
+): (name: string) => ResolvedSegment | undefined {
+  return (name) => {
+    for (const [n, s] of Object.entries(segments)) {
+      const id = `id-${n}`;
+      if (n.toLowerCase() === name.toLowerCase() || id === name)
+        return s.query === undefined
+          ? { id, entity: s.entity ?? 'contact' }
+          : { id, entity: s.entity ?? 'contact', query: s.query };
+    }
+    return undefined;
+  };
+}
