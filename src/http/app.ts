@@ -5,7 +5,7 @@ import { ErrorCodes } from '../engine/errors.ts';
 import type { RecordService } from '../engine/records.ts';
 import type { Schema } from '../metadata/schema.ts';
 import type { ActionRegistry } from './actions.ts';
-import { defaultActions } from './bulk-actions.ts';
+import { defaultActions } from './default-actions.ts';
 import { WebApi } from './dispatcher.ts';
 import { errorBody, fastifyErrorResponse, knownErrorResponse, unexpectedErrorResponse } from './errors.ts';
 import { parseJsonBody } from './json-body.ts';

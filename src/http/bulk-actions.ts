@@ -122,8 +122,3 @@ export const upsertMultiple: RegisteredAction = {
 export function registerBulkActions(registry: ActionRegistry): ActionRegistry {
   return registry.register(createMultiple).register(updateMultiple).register(upsertMultiple);
 }
-
-/** A registry holding the actions every segmentd Web API serves (the bulk actions). */
-export function defaultActions(): ActionRegistry {
-  return registerBulkActions(new ActionRegistry());
-}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { SaxesParser } from 'saxes';
-import { defaultActions } from '../../src/http/bulk-actions.ts';
+import { defaultActions } from '../../src/http/default-actions.ts';
 import { schemaFromDocument } from '../../src/metadata/schema-file.ts';
 import type { ActionDefinition } from '../../src/odata/csdl.ts';
 import { buildCsdl } from '../../src/odata/csdl.ts';
