@@ -8,20 +8,8 @@ import { buildCsdl } from '../../src/odata/csdl.ts';
 import { serviceDocument } from '../../src/odata/service-document.ts';
 
 const schema = schemaFromDocument(undefined);
-const actions: ActionDefinition[] = [
-  ...defaultActions().definitions(),
-  {
-    name: 'msdyncrm_ValidateSegment',
-    parameters: [{ name: 'msdyncrm_segmentname', type: 'Edm.String' }],
-    returnType: 'mscrm.msdyncrm_ValidateSegmentResponse',
-    complexTypes: [
-      {
-        name: 'msdyncrm_ValidateSegmentResponse',
-        properties: [{ name: 'ValidationResult', type: 'Edm.String' }],
-      },
-    ],
-  },
-];
+// The default registry holds the bulk actions and msdyncrm_ValidateSegment.
+const actions: ActionDefinition[] = defaultActions().definitions();
 const csdl = buildCsdl(schema, actions);
 
 interface Element {
