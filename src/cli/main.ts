@@ -4,6 +4,7 @@ import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerSchemaCommand } from './commands/schema.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerValidateCommand } from './commands/validate.ts';
 
 const program = new Command('segmentd')
   .description('Customer-segmentation server speaking the Dynamics 365 Marketing segmentation API')
@@ -16,6 +17,7 @@ registerImportCommand(program);
 registerExportCommand(program);
 registerSchemaCommand(program);
 registerDemoCommand(program);
+registerValidateCommand(program);
 
 try {
   await program.parseAsync(process.argv);

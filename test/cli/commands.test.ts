@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'segmentd.js');
+
+async function segmentd(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
+      env: { ...process.env, SEGMENTD_DATABASE_URL: '', ...env },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: err.code ?? -1, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
+}
+
+describe('the segmentd command', () => {
+  it('validates queries and exits 1 with positioned errors', async () => {
+    const ok = await segmentd([
+      'validate',
+      "PROFILE(contact).FILTER(address1_city == 'Paris')",
+      '--db',
+      ':memory:',
+    ]);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout, 'valid\n');
+    const bad = await segmentd([
+      'validate',
+      'PROFILE(contact).FILTER(emailadress1 == 1)',
+      '--db',
+      ':memory:',
+    ]);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /^UnknownAttribute: unknown attribute 'emailadress1' on contact .* at 1:25$/m);
+  });
+
+  it('imports a file, reports rejected lines, and exports what it imported', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segmentd-cli-'));
+    try {
+      const db = join(dir, 'store.duckdb');
+      const csv = join(dir, 'contacts.csv');
+      writeFileSync(csv, 'lastname,firstname,gendercode\nSmith,Ann,2\nJones,Bob,9\nLee,,1\n');
+      const imported = await segmentd(['import', 'contact', csv, '--db', db]);
+      assert.equal(imported.code, 2, imported.stderr);
+      assert.match(imported.stdout, /2 record\(s\) imported, 1 rejected, 3 read\./);
+      assert.match(imported.stdout, /line 3: .*gendercode/);
+      const exported = await segmentd([
+        'export',
+        'contact',
+        '--db',
+        db,
+        '--select',
+        'lastname',
+        '--orderby',
+        'lastname',
+        '--format',
+        'ndjson',
+      ]);
+      assert.equal(exported.code, 0, exported.stderr);
+      assert.deepEqual(
+        exported.stdout
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { lastname: string }).lastname),
+        ['Lee', 'Smith'],
+      );
+      const badFilter = await segmentd(['export', 'contact', '--db', db, '--filter', 'lastname eq']);
+      assert.equal(badFilter.code, 1);
+      assert.match(badFilter.stderr, /Syntax error at position 11 in \$filter/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a schema file that would drop data, naming what would be lost', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segmentd-cli-'));
+    try {
+      const db = join(dir, 'store.duckdb');
+      const schema = join(dir, 'schema.json');
+      writeFileSync(
+        schema,
+        JSON.stringify({
+          entities: [{ logicalName: 'contact', attributes: [{ logicalName: 'new_age', type: 'Integer' }] }],
+        }),
+      );
+      const first = await segmentd([
+        'validate',
+        'PROFILE(contact).FILTER(new_age > 30)',
+        '--db',
+        db,
+        '--schema',
+        schema,
+      ]);
+      assert.equal(first.code, 0, first.stderr);
+      const second = await segmentd(['validate', 'PROFILE(contact)', '--db', db]);
+      assert.equal(second.code, 1);
+      assert.match(second.stderr, /new_age/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
