@@ -1,0 +1,196 @@
+import { and, attrRef, cmp, entitySource, lit, select } from '../../ir/build.ts';
+import type { Expr, OrderItem, RelQuery, SelectItem } from '../../ir/nodes.ts';
+import type { EntityMetadata } from '../../metadata/model.ts';
+import type { Schema } from '../../metadata/schema.ts';
+import { AliasAllocator } from '../../odata/lower/relationships.ts';
+import type { PropertyNode, QueryNode, SetExpressionNode, SetOperationNode } from '../language/ast.ts';
+import { findAttribute } from '../validation/names.ts';
+import { lowerChain, type ChainRows } from './chain.ts';
+import { invalid, notSupported } from './errors.ts';
+import { formatInstant } from './literals.ts';
+
+/**
+ * A checked segment query → one IR query returning the primary id of each member as column `id`
+ * (plus the SELECT columns, named by attribute logical name). Set operations combine operands' id
+ * sets; EXCEPT is an anti-join (`NOT EXISTS … WHERE id = id`), never NOT IN. ORDERBY/SKIP/TAKE give
+ * an ordered page whose ties are broken by the primary key.
+ */
+
+export interface LowerSegmentQueryOptions {
+  readonly schema: Schema;
+  /** The evaluation time of DATETIMEUTCNOW() (truncated to the minute); default: the store's clock. */
+  readonly now?: Date;
+}
+
+export interface LoweredSegmentQuery {
+  readonly query: RelQuery;
+  /** The entity the members are rows of. */
+  readonly entity: EntityMetadata;
+}
+
+/** The id column every lowered query returns. */
+export const ID_COLUMN = 'id';
+
+/** A set expression: either rows of one entity under a condition, or an id query. */
+type Lowered =
+  | ({ readonly kind: 'rows' } & ChainRows)
+  | { readonly kind: 'ids'; readonly query: RelQuery; readonly entity: EntityMetadata };
+
+class QueryLowering {
+  private readonly aliases = new AliasAllocator('s');
+  private readonly now: Expr;
+
+  constructor(
+    private readonly schema: Schema,
+    now: Date | undefined,
+  ) {
+    if (now === undefined) {
+      this.now = { kind: 'dateTrunc', part: 'minute', operand: { kind: 'now' } };
+    } else {
+      const minute = new Date(now.getTime());
+      minute.setUTCSeconds(0, 0);
+      this.now = lit(formatInstant(minute), 'datetime');
+    }
+  }
+
+  query(ast: QueryNode): LoweredSegmentQuery {
+    const body = this.setExpression(ast.body);
+    const shaped =
+      ast.orderBy !== undefined ||
+      ast.skip !== undefined ||
+      ast.take !== undefined ||
+      ast.select !== undefined;
+    if (!shaped) return { query: this.idQuery(body), entity: body.entity };
+    const rows = this.asRows(body);
+    const { entity, alias } = rows;
+    const column = (prop: PropertyNode): string => {
+      if (prop.alias !== undefined && !rows.lastAliases.has(prop.alias.value.toLowerCase()))
+        throw notSupported(
+          `ordering or selecting by a property of an earlier step ('${prop.alias.value}')`,
+          prop.loc,
+        );
+      const a = findAttribute(entity, prop.name.value);
+      if (a === undefined)
+        throw invalid(`'${entity.logicalName}' has no attribute '${prop.name.value}'`, prop.loc);
+      return a.logicalName;
+    };
+    const columns: SelectItem[] = [{ expr: attrRef(alias, entity.primaryIdAttribute), as: ID_COLUMN }];
+    for (const p of ast.select?.properties ?? []) {
+      const name = column(p);
+      if (!columns.some((c) => c.as === name)) columns.push({ expr: attrRef(alias, name), as: name });
+    }
+    const orderBy: OrderItem[] = (ast.orderBy?.items ?? []).map((item) => ({
+      expr: attrRef(alias, column(item.property)),
+      direction: item.direction === 'DESC' ? 'desc' : 'asc',
+    }));
+    // Ties broken by the primary key, so that consecutive pages neither repeat nor skip rows.
+    orderBy.push({ expr: attrRef(alias, entity.primaryIdAttribute), direction: 'asc' });
+    const query = select(entitySource(entity.logicalName, alias), columns, {
+      ...(rows.where !== undefined ? { where: rows.where } : {}),
+      orderBy,
+      ...(ast.skip !== undefined ? { offset: count(ast.skip.count.text) } : {}),
+      ...(ast.take !== undefined ? { limit: count(ast.take.count.text) } : {}),
+    });
+    return { query, entity };
+  }
+
+  /** Iterative on the left spine, like the binding pass, so long `A UNION B UNION …` lists stay flat. */
+  private setExpression(root: SetExpressionNode): Lowered {
+    const spine: SetOperationNode[] = [];
+    let node = root;
+    while (node.kind === 'SetOperation') {
+      spine.push(node);
+      node = node.left;
+    }
+    let result: Lowered = { kind: 'rows', ...lowerChain(node, this.chainOptions()) };
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const op = spine[i]!;
+      const right = this.setExpression(op.right);
+      if (right.entity.logicalName !== result.entity.logicalName)
+        throw invalid(
+          `${op.operator} combines '${result.entity.logicalName}' with '${right.entity.logicalName}'`,
+          op.loc,
+        );
+      result = this.combine(op.operator, result, right);
+    }
+    return result;
+  }
+
+  private combine(operator: SetOperationNode['operator'], left: Lowered, right: Lowered): Lowered {
+    const entity = left.entity;
+    if (operator === 'EXCEPT') {
+      // Anti-join: the left rows for which no right member has the same id.
+      const rows = this.asRows(left);
+      const member = this.membership(right, attrRef(rows.alias, entity.primaryIdAttribute));
+      const where = and(rows.where, { ...member, negated: true });
+      return { ...rows, kind: 'rows', ...(where !== undefined ? { where } : {}) };
+    }
+    const query: RelQuery = {
+      kind: 'setop',
+      op: operator === 'UNION' ? 'union' : 'intersect',
+      left: this.idQuery(left),
+      right: this.idQuery(right),
+    };
+    return { kind: 'ids', query, entity };
+  }
+
+  /** `EXISTS (a member of `set` whose id is `id`)`, never `id IN (subquery)`. */
+  private membership(set: Lowered, id: Expr): Extract<Expr, { kind: 'exists' }> {
+    if (set.kind === 'rows') {
+      const where = and(cmp('=', attrRef(set.alias, set.entity.primaryIdAttribute), id), set.where);
+      return {
+        kind: 'exists',
+        query: select(
+          entitySource(set.entity.logicalName, set.alias),
+          [],
+          where === undefined ? {} : { where },
+        ),
+        negated: false,
+      };
+    }
+    const m = this.aliases.next();
+    return {
+      kind: 'exists',
+      query: select({ kind: 'subquery', query: set.query, alias: m }, [], {
+        where: cmp('=', { kind: 'column', source: m, column: ID_COLUMN }, id),
+      }),
+      negated: false,
+    };
+  }
+
+  /** Rows of the entity that are members of `set` (a semi-join when `set` is an id query). */
+  private asRows(set: Lowered): ChainRows {
+    if (set.kind === 'rows') return set;
+    const alias = this.aliases.next();
+    const where = this.membership(set, attrRef(alias, set.entity.primaryIdAttribute));
+    return { entity: set.entity, alias, where, lastAliases: new Set() };
+  }
+
+  private idQuery(set: Lowered): RelQuery {
+    if (set.kind === 'ids') return set.query;
+    return select(
+      entitySource(set.entity.logicalName, set.alias),
+      [{ expr: attrRef(set.alias, set.entity.primaryIdAttribute), as: ID_COLUMN }],
+      set.where === undefined ? {} : { where: set.where },
+    );
+  }
+
+  private chainOptions() {
+    return { schema: this.schema, aliases: this.aliases, now: this.now };
+  }
+}
+
+function count(text: string): number {
+  const n = Number(text);
+  if (!Number.isSafeInteger(n) || n < 0) throw invalid(`'${text}' is not a row count`);
+  return n;
+}
+
+/**
+ * Lowers a validated segment query. Throws `SegmentLoweringError`: reason `NotSupported` for
+ * SEGMENT(…), INTERACTION(…) and HAVING (they need the membership tables and the interaction
+ * schema), `Invalid` for a query that would not pass `validateSegmentQuery`.
+ */
+export function lowerSegmentQuery(ast: QueryNode, options: LowerSegmentQueryOptions): LoweredSegmentQuery {
+  return new QueryLowering(options.schema, options.now).query(ast);
+}
