@@ -3,6 +3,7 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerSchemaCommand } from './commands/schema.ts';
+import { registerQueryCommands } from './commands/query.ts';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerValidateCommand } from './commands/validate.ts';
 
@@ -18,6 +19,7 @@ registerExportCommand(program);
 registerSchemaCommand(program);
 registerDemoCommand(program);
 registerValidateCommand(program);
+registerQueryCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -80,7 +80,7 @@ function queryIssue(e: SegmentQueryError): SegmentValidationIssue {
  * The stored segments a query may name, by `msdyncrm_segmentqueryname`, id, or name where the name
  * is unique (the language's rule), all case-insensitively.
  */
-async function segmentResolver(
+export async function segmentResolver(
   records: RecordService,
 ): Promise<(name: string) => ResolvedSegment | undefined> {
   const byKey = new Map<string, ResolvedSegment>();

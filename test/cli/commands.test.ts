@@ -41,6 +41,47 @@ describe('the segmentd command', () => {
     assert.match(bad.stderr, /^UnknownAttribute: unknown attribute 'emailadress1' on contact .* at 1:25$/m);
   });
 
+  it('evaluates and explains segment queries', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segmentd-cli-'));
+    try {
+      const db = join(dir, 'store.duckdb');
+      const csv = join(dir, 'contacts.csv');
+      writeFileSync(csv, 'lastname,address1_city\nSmith,Paris\nJones,PARIS\nLee,Rome\nNg,\n');
+      assert.equal((await segmentd(['import', 'contact', csv, '--db', db])).code, 0);
+      const q = "PROFILE(contact).FILTER(address1_city == 'paris').ORDERBY(lastname ASC)";
+      const members = await segmentd(['query', q, '--db', db, '--select', 'lastname']);
+      assert.equal(members.code, 0, members.stderr);
+      assert.deepEqual(
+        members.stdout
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { lastname: string }).lastname),
+        ['Jones', 'Smith'],
+      );
+      const count = await segmentd([
+        'query',
+        "PROFILE(contact).FILTER(address1_city != 'paris')",
+        '--db',
+        db,
+        '--count',
+      ]);
+      assert.equal(count.stdout, '1\n');
+      const explained = await segmentd(['explain', q, '--db', db]);
+      assert.equal(explained.code, 0, explained.stderr);
+      assert.match(
+        explained.stdout,
+        /-- canonical query\nPROFILE\(contact\)\.FILTER\(address1_city == 'paris'\)\.ORDERBY\(lastname ASC\)/,
+      );
+      assert.match(explained.stdout, /-- SQL \(duckdb\)\nSELECT /);
+      assert.match(explained.stdout, /-- SQL \(postgres\)\nSELECT .*COLLATE "C"/);
+      const bad = await segmentd(['query', 'PROFILE(contact).FILTER(', '--db', db]);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /^Syntax: .* at 1:25$/m);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('imports a file, reports rejected lines, and exports what it imported', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'segmentd-cli-'));
     try {
