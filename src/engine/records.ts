@@ -94,11 +94,8 @@ export class RecordService {
   /** Runs `fn` atomically: every write through the given service commits together or not at all. */
   async transaction<T>(fn: (records: RecordService) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
-    const defaults = await this.ensureDefaults();
     try {
-      return await this.store.transaction((tx) =>
-        fn(new RecordService(this.store, { now: this.now }, tx, { clock: this.clock, defaults })),
-      );
+      return await this.inStoreTransaction(fn);
     } catch (err) {
       throw err instanceof TransactionConflictError ? concurrentWrite() : err;
     }
@@ -111,18 +108,36 @@ export class RecordService {
    */
   private async atomically<T>(fn: (records: RecordService) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
-    const defaults = await this.ensureDefaults();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.store.transaction((tx) =>
-          fn(new RecordService(this.store, { now: this.now }, tx, { clock: this.clock, defaults })),
-        );
+        return await this.inStoreTransaction(fn);
       } catch (err) {
         if (!(err instanceof TransactionConflictError)) throw err;
         if (attempt >= CONFLICT_ATTEMPTS) throw concurrentWrite();
         await sleep(Math.random() * 5 * attempt);
       }
     }
+  }
+
+  /** Runs `fn` with a service bound to one new store transaction (sharing clock and defaults). */
+  private async inStoreTransaction<T>(fn: (records: RecordService) => Promise<T>): Promise<T> {
+    const defaults = await this.ensureDefaults();
+    return this.store.transaction((tx) =>
+      fn(new RecordService(this.store, { now: this.now }, tx, { clock: this.clock, defaults })),
+    );
+  }
+
+  /**
+   * Every row of a query, page after page (keyset continuation), so callers read any number of
+   * rows in constant memory without handling skip tokens themselves.
+   */
+  async *queryAll(q: Omit<RecordQuery, 'skipToken' | 'top' | 'count'>): AsyncGenerator<Row> {
+    let skipToken: string | undefined;
+    do {
+      const page = await this.query({ ...q, ...(skipToken !== undefined ? { skipToken } : {}) });
+      yield* page.rows;
+      skipToken = page.skipToken;
+    } while (skipToken !== undefined);
   }
 
   /**

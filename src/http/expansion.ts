@@ -7,7 +7,7 @@ import { isLookupType, isPolymorphicLookup } from '../metadata/model.ts';
 import type { Schema } from '../metadata/schema.ts';
 import type { RepresentationContext } from '../odata/representation.ts';
 import { lookupReferences, recordToJson } from '../odata/representation.ts';
-import { fetchWhereIn } from './fetch-in.ts';
+import { fetchWhereIn } from '../engine/fetch-in.ts';
 
 /**
  * `$expand`: loads the related records of a page of rows with one batch of queries per

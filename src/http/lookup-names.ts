@@ -1,7 +1,7 @@
 import type { RecordService } from '../engine/records.ts';
 import type { Schema } from '../metadata/schema.ts';
 import { lookupNameKey } from '../odata/representation.ts';
-import { fetchWhereIn } from './fetch-in.ts';
+import { fetchWhereIn } from '../engine/fetch-in.ts';
 
 /**
  * The primary names of the records lookups point at, for their FormattedValue annotations: one

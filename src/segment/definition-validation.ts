@@ -85,38 +85,33 @@ export async function segmentResolver(
 ): Promise<(name: string) => ResolvedSegment | undefined> {
   const byKey = new Map<string, ResolvedSegment>();
   const byName = new Map<string, ResolvedSegment[]>();
-  let skipToken: string | undefined;
-  do {
-    const page = await records.query({
-      entity: 'msdyncrm_segment',
-      select: [
-        'msdyncrm_segmentname',
-        'msdyncrm_segmentqueryname',
-        'msdyncrm_segmentquery',
-        'msdyncrm_segmenttype',
-      ],
-      orderBy: [{ expr: attrRef(ROOT, 'msdyncrm_segmentid'), direction: 'asc' }],
-      pageSize: 5000,
-      ...(skipToken !== undefined ? { skipToken } : {}),
-    });
-    for (const row of page.rows) {
-      const id = String(row.msdyncrm_segmentid);
-      const query = typeof row.msdyncrm_segmentquery === 'string' ? row.msdyncrm_segmentquery : undefined;
-      const segment: ResolvedSegment = {
-        id,
-        entity: 'contact',
-        ...(row.msdyncrm_segmenttype !== SegmentType.Static && query !== undefined ? { query } : {}),
-      };
-      byKey.set(id, segment);
-      if (typeof row.msdyncrm_segmentqueryname === 'string')
-        byKey.set(row.msdyncrm_segmentqueryname.toLowerCase(), segment);
-      if (typeof row.msdyncrm_segmentname === 'string') {
-        const name = row.msdyncrm_segmentname.toLowerCase();
-        byName.set(name, [...(byName.get(name) ?? []), segment]);
-      }
+  const rows = records.queryAll({
+    entity: 'msdyncrm_segment',
+    select: [
+      'msdyncrm_segmentname',
+      'msdyncrm_segmentqueryname',
+      'msdyncrm_segmentquery',
+      'msdyncrm_segmenttype',
+    ],
+    orderBy: [{ expr: attrRef(ROOT, 'msdyncrm_segmentid'), direction: 'asc' }],
+    pageSize: 5000,
+  });
+  for await (const row of rows) {
+    const id = String(row.msdyncrm_segmentid);
+    const query = typeof row.msdyncrm_segmentquery === 'string' ? row.msdyncrm_segmentquery : undefined;
+    const segment: ResolvedSegment = {
+      id,
+      entity: 'contact',
+      ...(row.msdyncrm_segmenttype !== SegmentType.Static && query !== undefined ? { query } : {}),
+    };
+    byKey.set(id, segment);
+    if (typeof row.msdyncrm_segmentqueryname === 'string')
+      byKey.set(row.msdyncrm_segmentqueryname.toLowerCase(), segment);
+    if (typeof row.msdyncrm_segmentname === 'string') {
+      const name = row.msdyncrm_segmentname.toLowerCase();
+      byName.set(name, [...(byName.get(name) ?? []), segment]);
     }
-    skipToken = page.skipToken;
-  } while (skipToken !== undefined);
+  }
   return (name) => {
     const key = name.toLowerCase();
     const found = byKey.get(key);

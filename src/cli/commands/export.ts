@@ -20,22 +20,16 @@ interface ExportOptions extends StoreOptions {
 }
 
 /** Every row the options select, page by page (constant memory whatever the entity's size). */
-async function* allRows(records: RecordService, options: QueryOptions): AsyncGenerator<Row> {
+function allRows(records: RecordService, options: QueryOptions): AsyncGenerator<Row> {
   const lowered = lowerQueryOptions(records.schema, options, ROOT);
-  let skipToken: string | undefined;
-  do {
-    const page = await records.query({
-      entity: options.entity.logicalName,
-      ...(lowered.where !== undefined ? { where: lowered.where } : {}),
-      joins: [...lowered.joins],
-      orderBy: [...lowered.orderBy],
-      select: [...lowered.attributes],
-      pageSize: 5000,
-      ...(skipToken !== undefined ? { skipToken } : {}),
-    });
-    yield* page.rows;
-    skipToken = page.skipToken;
-  } while (skipToken !== undefined);
+  return records.queryAll({
+    entity: options.entity.logicalName,
+    ...(lowered.where !== undefined ? { where: lowered.where } : {}),
+    joins: [...lowered.joins],
+    orderBy: [...lowered.orderBy],
+    select: [...lowered.attributes],
+    pageSize: 5000,
+  });
 }
 
 export function registerExportCommand(program: Command): void {

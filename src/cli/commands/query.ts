@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { ROOT } from '../../engine/record-types.ts';
-import { attrRef, lit } from '../../ir/build.ts';
+import { fetchWhereIn } from '../../engine/fetch-in.ts';
 import type { Row } from '../../ir/nodes.ts';
 import { writeCsvRows, writeNdjsonRows } from '../../ingest/export-writers.ts';
 import { SegmentLoweringError } from '../../segment/lower/index.ts';
@@ -95,22 +94,14 @@ export function registerQueryCommands(program: Command): void {
         return { [e.primaryIdAttribute]: id ?? null, ...rest };
       });
       if (extra.length > 0) {
-        const byId = new Map<string, Row>();
-        const ids = rows.map((r) => String(r[e.primaryIdAttribute]));
-        for (let i = 0; i < ids.length; i += 5000) {
-          const page = await opened.records.query({
-            entity: e.logicalName,
-            where: {
-              kind: 'in',
-              operand: attrRef(ROOT, e.primaryIdAttribute),
-              values: ids.slice(i, i + 5000).map((id) => lit(id, 'guid')),
-              negated: false,
-            },
-            select: extra,
-            pageSize: 5000,
-          });
-          for (const r of page.rows) byId.set(String(r[e.primaryIdAttribute]), r);
-        }
+        const found = await fetchWhereIn(
+          opened.records,
+          e.logicalName,
+          e.primaryIdAttribute,
+          rows.map((r) => String(r[e.primaryIdAttribute])),
+          { select: extra },
+        );
+        const byId = new Map(found.map((r) => [String(r[e.primaryIdAttribute]), r]));
         rows = rows.map((r) => {
           const found = byId.get(String(r[e.primaryIdAttribute]));
           const out: Row = { ...r };

@@ -201,3 +201,26 @@ export function bindQuery(ast: QueryNode, options: SegmentValidationOptions): Qu
     finalScope,
   };
 }
+
+/**
+ * The scope of the FILTER being visited, for rules that resolve the properties inside it: use
+ * `enter`/`leave` as (or inside) the rule's `Filter` visitor and read `current`.
+ */
+export function filterScopeTracker(bindings: QueryBindings): {
+  enter(node: FilterNode): void;
+  leave(): void;
+  readonly current: Scope | undefined;
+} {
+  let scope: Scope | undefined;
+  return {
+    enter(node) {
+      scope = bindings.filterScopes.get(node);
+    },
+    leave() {
+      scope = undefined;
+    },
+    get current() {
+      return scope;
+    },
+  };
+}

@@ -1,5 +1,4 @@
-import type { Scope } from '../scope.ts';
-import { resolveProperty } from '../scope.ts';
+import { filterScopeTracker, resolveProperty } from '../scope.ts';
 import { suggestion } from '../names.ts';
 import type { ValidationRule } from './rule.ts';
 
@@ -8,17 +7,11 @@ import type { ValidationRule } from './rule.ts';
  * the alias's when written `alias.name`. Unknown aliases and entities are other rules' errors.
  */
 export const KnownAttributeRule: ValidationRule = (context) => {
-  let scope: Scope | undefined;
+  const filter = filterScopeTracker(context.bindings);
   return {
-    Filter: {
-      enter(node) {
-        scope = context.bindings.filterScopes.get(node);
-      },
-      leave() {
-        scope = undefined;
-      },
-    },
+    Filter: filter,
     Property(node) {
+      const scope = filter.current;
       if (scope === undefined) return;
       const r = resolveProperty(node, scope);
       if (r.kind !== 'unknownAttribute') return;

@@ -1,5 +1,5 @@
 import type { ComparisonOperator, ExpressionNode } from '../../language/ast.ts';
-import type { Scope } from '../scope.ts';
+import { filterScopeTracker } from '../scope.ts';
 import { describeType, isDateLike, isDateText, isGuidText, typeOf, type ExprType } from '../types.ts';
 import type { ValidationRule } from './rule.ts';
 
@@ -69,9 +69,11 @@ function comparisonProblem(
  * && and || need conditions. Operands whose type is unknown (an unknown name) are not checked.
  */
 export const TypeCompatibilityRule: ValidationRule = (context) => {
-  let scope: Scope | undefined;
-  const type = (e: ExpressionNode): ExprType | undefined =>
-    scope === undefined ? undefined : typeOf(e, scope);
+  const filter = filterScopeTracker(context.bindings);
+  const type = (e: ExpressionNode): ExprType | undefined => {
+    const scope = filter.current;
+    return scope === undefined ? undefined : typeOf(e, scope);
+  };
   const needCondition = (e: ExpressionNode, what: string): void => {
     const t = type(e);
     if (t !== undefined && !isCondition(t))
@@ -85,12 +87,10 @@ export const TypeCompatibilityRule: ValidationRule = (context) => {
   return {
     Filter: {
       enter(node) {
-        scope = context.bindings.filterScopes.get(node);
+        filter.enter(node);
         needCondition(node.condition, 'FILTER');
       },
-      leave() {
-        scope = undefined;
-      },
+      leave: () => filter.leave(),
     },
     Logical(node) {
       for (const operand of node.operands) needCondition(operand, `'${node.operator}'`);

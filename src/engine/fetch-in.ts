@@ -1,8 +1,7 @@
-import type { RecordService } from '../engine/records.ts';
-import { ROOT } from '../engine/record-types.ts';
+import { MAX_PAGE_SIZE, type RecordService } from './records.ts';
+import { ROOT } from './record-types.ts';
 import { and, attrRef, lit } from '../ir/build.ts';
 import type { Expr, Join, OrderItem, Row } from '../ir/nodes.ts';
-import { MAX_PAGE_SIZE } from '../odata/prefer.ts';
 
 /** Ids per query: keeps the bound parameter lists of `IN (…)` well inside every store's limits. */
 const CHUNK = 1000;
@@ -39,20 +38,16 @@ export async function fetchWhereIn(
       },
       opts.where,
     );
-    let skipToken: string | undefined;
-    do {
-      const page = await records.query({
-        entity,
-        ...(where !== undefined ? { where } : {}),
-        ...(opts.orderBy !== undefined ? { orderBy: [...opts.orderBy] } : {}),
-        ...(opts.joins !== undefined ? { joins: [...opts.joins] } : {}),
-        ...(opts.select !== undefined ? { select: [...opts.select] } : {}),
-        pageSize: MAX_PAGE_SIZE,
-        ...(skipToken !== undefined ? { skipToken } : {}),
-      });
-      out.push(...page.rows);
-      skipToken = page.skipToken;
-    } while (skipToken !== undefined);
+    for await (const row of records.queryAll({
+      entity,
+      ...(where !== undefined ? { where } : {}),
+      ...(opts.orderBy !== undefined ? { orderBy: [...opts.orderBy] } : {}),
+      ...(opts.joins !== undefined ? { joins: [...opts.joins] } : {}),
+      ...(opts.select !== undefined ? { select: [...opts.select] } : {}),
+      pageSize: MAX_PAGE_SIZE,
+    })) {
+      out.push(row);
+    }
   }
   return out;
 }
