@@ -15,6 +15,8 @@ import type { Expr, Join, OrderItem, Row, ScalarType, SelectItem, Value } from '
 import type { AttributeMetadata, EntityMetadata } from '../metadata/model.ts';
 import { isLookupType } from '../metadata/model.ts';
 import type { Schema } from '../metadata/schema.ts';
+import { INTERACTION_ENTITY } from '../metadata/interactions.ts';
+import { appendOnlyError, checkInteraction } from './interaction-rules.ts';
 import type { Store, StoreSession } from '../store/store.ts';
 import { DuplicateKeyError, TransactionConflictError } from '../store/store.ts';
 import { DataverseError, ErrorCodes, badPayload, invalidArgument, notFound } from './errors.ts';
@@ -200,6 +202,7 @@ export class RecordService {
   /** Creates a record and returns its id. A client-supplied primary id is kept. */
   async create(entityName: string, values: AttributeValues): Promise<WriteResult> {
     const e = this.entity(entityName);
+    values = this.checkedForCreate(e, values);
     const row = await this.prepareCreate(e, values);
     await this.checkLookupTargets(e, values);
     await this.insertRow(this.session, e, row);
@@ -211,6 +214,7 @@ export class RecordService {
     const e = this.entity(entityName);
     const rows: AttributeValues[] = [];
     const ids = new Set<string>();
+    list = list.map((values, i) => this.checkedForCreate(e, values, `Targets[${i}]: `));
     for (const [i, values] of list.entries()) {
       const row = await this.prepareCreate(e, values);
       const id = row[e.primaryIdAttribute] as string;
@@ -265,7 +269,15 @@ export class RecordService {
       const seen = new Set<string>();
       let updated = 0;
       for (let index = 0; index < list.length; index++) {
-        const values = list[index] as AttributeValues;
+        let values = list[index] as AttributeValues;
+        if (e.logicalName === INTERACTION_ENTITY) {
+          const checked = checkInteraction(records.schema, values, now);
+          if ('problem' in checked) {
+            rejected.push({ index, reason: checked.problem });
+            continue;
+          }
+          values = checked.values;
+        }
         const bad = missingTargets.size === 0 ? undefined : missingLookupOf(plan, values, missingTargets);
         if (bad !== undefined) {
           rejected.push({ index, reason: `'${bad}' points at ${String(values[bad])}, which does not exist` });
@@ -281,6 +293,13 @@ export class RecordService {
             continue;
           }
           if (existing.has(id)) {
+            if (e.appendOnly === true) {
+              rejected.push({
+                index,
+                reason: `${e.displayCollectionName} are append-only: ${id} exists already`,
+              });
+              continue;
+            }
             await records.update(e.logicalName, id, values, { upsert: false });
             updated++;
             continue;
@@ -377,6 +396,7 @@ export class RecordService {
     opts: UpdateOptions,
   ): Promise<WriteResult> {
     const e = this.entity(entityName);
+    if (e.appendOnly === true) throw appendOnlyError(e, opts.upsert ? 'updated or upserted' : 'updated');
     return this.atomically(async (records) => {
       const current = await records.retrieve(e.logicalName, id);
       if (current === undefined) {
@@ -412,6 +432,7 @@ export class RecordService {
   /** Updates many existing records in one transaction; each must carry its primary id. */
   async updateMultiple(entityName: string, list: AttributeValues[]): Promise<void> {
     const e = this.entity(entityName);
+    if (e.appendOnly === true) throw appendOnlyError(e, 'updated');
     await this.atomically(async (records) => {
       for (const [i, values] of list.entries()) {
         const id = values[e.primaryIdAttribute];
@@ -424,6 +445,7 @@ export class RecordService {
   /** Creates or updates many records in one transaction; records without an id are created. */
   async upsertMultiple(entityName: string, list: AttributeValues[]): Promise<WriteResult[]> {
     const e = this.entity(entityName);
+    if (e.appendOnly === true) throw appendOnlyError(e, 'upserted (use CreateMultiple)');
     return this.atomically(async (records) => {
       const results: WriteResult[] = [];
       for (const values of list) {
@@ -440,6 +462,7 @@ export class RecordService {
 
   async delete(entityName: string, id: string, opts: ConditionalOptions = {}): Promise<void> {
     const e = this.entity(entityName);
+    if (e.appendOnly === true) throw appendOnlyError(e, 'deleted');
     await this.atomically(async (records) => {
       const current = await records.retrieve(e.logicalName, id, [e.primaryIdAttribute]);
       if (current === undefined) throw notFound(e.logicalName, id);
@@ -563,6 +586,14 @@ export class RecordService {
       names = [...set].filter((n) => e.attributes.has(n));
     }
     return names.map((n) => ({ expr: attrRef(ROOT, n), as: n }));
+  }
+
+  /** Entity rules that apply before a record is created (interactions: type, properties, links). */
+  private checkedForCreate(e: EntityMetadata, values: AttributeValues, where = ''): AttributeValues {
+    if (e.logicalName !== INTERACTION_ENTITY) return values;
+    const checked = checkInteraction(this.schema, values, formatDateTime(this.now()));
+    if ('problem' in checked) throw invalidArgument(`${where}${checked.problem}`);
+    return checked.values;
   }
 
   private async prepareCreate(e: EntityMetadata, values: AttributeValues): Promise<AttributeValues> {

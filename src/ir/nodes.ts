@@ -104,7 +104,27 @@ export type Expr =
 /** Where rows come from. */
 export type Source =
   | { readonly kind: 'entity'; readonly entity: string; readonly alias: string }
-  | { readonly kind: 'subquery'; readonly query: RelQuery; readonly alias: string };
+  | { readonly kind: 'subquery'; readonly query: RelQuery; readonly alias: string }
+  /**
+   * Rows of segment membership: one per (segment, member). Columns (read with `column` nodes):
+   * `segment_key` (the msdyncrm_segment row's surrogate key), `contact_key` (the member contact's
+   * surrogate key) and `entered_on` (when the contact became a member).
+   */
+  | { readonly kind: 'segmentMembers'; readonly alias: string }
+  /**
+   * The rows of `entity` reachable from the rows where `start` holds (a condition over `alias`)
+   * by following the self-referencing lookup `parentAttribute` up (to parents) or down (to
+   * children), the start rows included. One output column, `id` (the primary id). A cycle in the
+   * data ends the walk. Compiles to a recursive common table expression (FetchXML's under/above).
+   */
+  | {
+      readonly kind: 'hierarchy';
+      readonly entity: string;
+      readonly parentAttribute: string;
+      readonly direction: 'up' | 'down';
+      readonly start: Expr;
+      readonly alias: string;
+    };
 
 export interface Join {
   readonly type: 'inner' | 'left';

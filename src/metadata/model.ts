@@ -93,6 +93,13 @@ export interface EntityMetadata {
   /** Attributes by logical name, in declaration order. */
   attributes: ReadonlyMap<string, AttributeMetadata>;
   isCustom: boolean;
+  /** Records are only ever added (interactions): updates and deletes are refused. */
+  appendOnly?: boolean;
+  /**
+   * Composite secondary indexes (attribute names, leading column first) for the access paths the
+   * entity is known for, e.g. interactions "by type and time" and "by linked profile".
+   */
+  indexes?: readonly (readonly string[])[];
 }
 
 /**

@@ -13,6 +13,15 @@ import type {
   RequiredLevel,
 } from './model.ts';
 import { isLookupType, isOptionSetType } from './model.ts';
+import { builtinInteractionTypes } from './builtin/interaction-types.ts';
+import {
+  FIXED_INTERACTION_ATTRIBUTES,
+  INTERACTION_ENTITY,
+  InteractionSchemaError,
+  interactionEntity,
+  type InteractionLink,
+  type InteractionTypeMetadata,
+} from './interactions.ts';
 import { Schema } from './schema.ts';
 
 /** A schema file that cannot be used; the message names the file, the entity and the attribute. */
@@ -255,22 +264,138 @@ function parseEntity(raw: unknown, index: number, builtins: Map<string, EntityMe
   );
 }
 
+const TYPE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
+
+/** Property types an interaction may have (links are declared as links, not lookups). */
+const PROPERTY_TYPES: readonly AttributeType[] = DECLARABLE_TYPES.filter((t) => !isLookupType(t));
+
+function parseInteractionType(
+  raw: unknown,
+  index: number,
+  builtinTypes: ReadonlyMap<string, InteractionTypeMetadata>,
+  entities: ReadonlyMap<string, EntityMetadata>,
+): InteractionTypeMetadata {
+  const at = `interactionTypes[${index}]`;
+  if (!isObject(raw)) throw new SchemaFileError(`${at}: must be an object`);
+  if (typeof raw.name !== 'string' || !TYPE_NAME.test(raw.name))
+    throw new SchemaFileError(
+      `${at}: 'name' must be a name of letters, digits and _ starting with a letter, got ${JSON.stringify(raw.name)}`,
+    );
+  const name = raw.name;
+  const where = `interaction type '${name}'`;
+  checkKeys(where, raw, ['name', 'displayName', 'properties', 'links']);
+  const rawProps = raw.properties ?? [];
+  if (!Array.isArray(rawProps)) throw new SchemaFileError(`${where}: 'properties' must be an array`);
+  const properties = rawProps.map((p, i) => {
+    const a = parseAttribute(`interaction type ${name}`, p, i);
+    if (!PROPERTY_TYPES.includes(a.type))
+      throw new SchemaFileError(
+        `${where}, property '${a.logicalName}': 'type' must be one of ${PROPERTY_TYPES.join(', ')} (declare profile references as links)`,
+      );
+    if (FIXED_INTERACTION_ATTRIBUTES.has(a.logicalName))
+      throw new SchemaFileError(
+        `${where}: '${a.logicalName}' is a column of every interaction and is created for you`,
+      );
+    a.validForUpdate = false;
+    return a;
+  });
+  const rawLinks = raw.links ?? [];
+  if (!Array.isArray(rawLinks)) throw new SchemaFileError(`${where}: 'links' must be an array`);
+  const links = rawLinks.map((l, i): InteractionLink => {
+    if (!isObject(l)) throw new SchemaFileError(`${where}, links[${i}]: must be {"name": …, "entity": …}`);
+    checkKeys(`${where}, links[${i}]`, l, ['name', 'entity']);
+    if (typeof l.name !== 'string' || !TYPE_NAME.test(l.name))
+      throw new SchemaFileError(`${where}, links[${i}]: 'name' must be a name like '${name}_ContactLink'`);
+    const target = typeof l.entity === 'string' ? entities.get(l.entity) : undefined;
+    if (target === undefined)
+      throw new SchemaFileError(`${where}, link '${l.name}': unknown entity ${JSON.stringify(l.entity)}`);
+    if (target.logicalName === INTERACTION_ENTITY)
+      throw new SchemaFileError(
+        `${where}, link '${l.name}': a link points at a profile entity, not at interactions`,
+      );
+    return { name: l.name, entity: target.logicalName, attribute: target.primaryIdAttribute };
+  });
+  const base = builtinTypes.get(name.toLowerCase());
+  const displayName = typeof raw.displayName === 'string' ? raw.displayName : (base?.displayName ?? name);
+  const merged: InteractionTypeMetadata = {
+    name: base?.name ?? name,
+    displayName,
+    properties: [...(base?.properties ?? []), ...properties],
+    links: [...(base?.links ?? []), ...links],
+    isCustom: base === undefined,
+  };
+  const seenProps = new Set<string>();
+  for (const p of merged.properties) {
+    if (seenProps.has(p.logicalName))
+      throw new SchemaFileError(`${where}: property '${p.logicalName}' is declared twice (or is built in)`);
+    seenProps.add(p.logicalName);
+  }
+  // Links to the same entity are synonyms: they read the same column.
+  const seenLinks = new Set<string>();
+  for (const l of merged.links) {
+    if (seenLinks.has(l.name.toLowerCase()))
+      throw new SchemaFileError(`${where}: link '${l.name}' is declared twice (or is built in)`);
+    seenLinks.add(l.name.toLowerCase());
+  }
+  if (merged.links.length === 0)
+    throw new SchemaFileError(`${where}: needs at least one link to a profile entity in 'links'`);
+  return merged;
+}
+
+function interactionSchema(
+  entities: Map<string, EntityMetadata>,
+  declared: readonly unknown[],
+): InteractionTypeMetadata[] {
+  const builtinTypes = new Map(builtinInteractionTypes().map((t) => [t.name.toLowerCase(), t]));
+  const types = new Map(builtinTypes);
+  const seen = new Set<string>();
+  declared.forEach((raw, i) => {
+    const t = parseInteractionType(raw, i, builtinTypes, entities);
+    const key = t.name.toLowerCase();
+    if (seen.has(key)) throw new SchemaFileError(`interaction type '${t.name}' is declared twice`);
+    seen.add(key);
+    types.set(key, t);
+  });
+  const list = [...types.values()];
+  try {
+    entities.set(
+      INTERACTION_ENTITY,
+      interactionEntity(list, (n) => entities.get(n)),
+    );
+  } catch (e) {
+    if (e instanceof InteractionSchemaError) throw new SchemaFileError(e.message);
+    throw e;
+  }
+  return list;
+}
+
 /** Builds the effective schema from a parsed schema-file document (or none). */
 export function schemaFromDocument(doc: unknown): Schema {
   const builtins = new Map(builtinEntities().map((e) => [e.logicalName, e]));
-  if (doc === undefined) return new Schema([...builtins.values()]);
+  if (doc === undefined) {
+    const entities = new Map(builtins);
+    const types = interactionSchema(entities, []);
+    return new Schema([...entities.values()], types);
+  }
   if (!isObject(doc)) throw new SchemaFileError('the schema file must hold a JSON object');
-  checkKeys('schema file', doc, ['$schema', 'entities']);
+  checkKeys('schema file', doc, ['$schema', 'entities', 'interactionTypes']);
   const list = doc.entities ?? [];
   if (!Array.isArray(list)) throw new SchemaFileError("'entities' must be an array");
   const result = new Map(builtins);
   const seen = new Set<string>();
   list.forEach((raw, i) => {
     const e = parseEntity(raw, i, builtins);
+    if (e.logicalName === INTERACTION_ENTITY)
+      throw new SchemaFileError(
+        `entity '${INTERACTION_ENTITY}' is built from the interaction types; declare them in 'interactionTypes'`,
+      );
     if (seen.has(e.logicalName)) throw new SchemaFileError(`entity '${e.logicalName}' is declared twice`);
     seen.add(e.logicalName);
     result.set(e.logicalName, e);
   });
+  const declaredTypes = doc.interactionTypes ?? [];
+  if (!Array.isArray(declaredTypes)) throw new SchemaFileError("'interactionTypes' must be an array");
+  const types = interactionSchema(result, declaredTypes);
   const sets = new Map<string, string>();
   for (const e of result.values()) {
     const other = sets.get(e.entitySetName);
@@ -288,7 +413,7 @@ export function schemaFromDocument(doc: unknown): Schema {
       }
     }
   }
-  return new Schema([...result.values()]);
+  return new Schema([...result.values()], types);
 }
 
 /** Loads the schema file at `path` (or only the built-ins when no path is given). */

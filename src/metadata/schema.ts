@@ -1,5 +1,6 @@
 import type { AttributeMetadata, EntityMetadata, NavigationProperty, RelationshipMetadata } from './model.ts';
 import { isLookupType } from './model.ts';
+import type { InteractionTypeMetadata } from './interactions.ts';
 
 /**
  * Dataverse's own names for the built-in relationships, keyed by `<referencing>.<lookup>.<target>`.
@@ -69,8 +70,11 @@ export class Schema {
   private readonly bySet = new Map<string, EntityMetadata>();
   private readonly byLowerName = new Map<string, EntityMetadata>();
   private readonly navigation = new Map<string, Map<string, NavigationProperty>>();
+  /** Interaction types by lower-cased name (the `interaction` entity holds their records). */
+  readonly interactionTypes: ReadonlyMap<string, InteractionTypeMetadata>;
 
-  constructor(entities: EntityMetadata[]) {
+  constructor(entities: EntityMetadata[], interactionTypes: readonly InteractionTypeMetadata[] = []) {
+    this.interactionTypes = new Map(interactionTypes.map((t) => [t.name.toLowerCase(), t]));
     const map = new Map<string, EntityMetadata>();
     for (const e of entities) {
       if (map.has(e.logicalName)) throw new Error(`duplicate entity '${e.logicalName}'`);
@@ -121,6 +125,11 @@ export class Schema {
     }
     // A self-referencing relationship yields the same name twice only when schema name and lookup coincide.
     if (!m.has(n.name)) m.set(n.name, n);
+  }
+
+  /** An interaction type by name, case-insensitively. */
+  interactionType(name: string): InteractionTypeMetadata | undefined {
+    return this.interactionTypes.get(name.toLowerCase());
   }
 
   entity(logicalName: string): EntityMetadata | undefined {

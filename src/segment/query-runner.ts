@@ -25,14 +25,16 @@ export async function prepareSegmentQuery(
 ): Promise<PreparedSegmentQuery | { errors: readonly SegmentQueryError[] }> {
   const parsed = parseSegmentQuery(text);
   if (parsed.ast === undefined) return { errors: parsed.errors };
+  const resolveSegment = await segmentResolver(records);
   const errors = validateSegmentQuery(parsed.ast, {
     schema: records.schema,
-    resolveSegment: await segmentResolver(records),
+    resolveSegment,
     requireContact: options.requireContact === true,
   });
   if (errors.length > 0) return { errors };
   const lowered = lowerSegmentQuery(parsed.ast, {
     schema: records.schema,
+    resolveSegment,
     ...(options.now !== undefined ? { now: options.now } : {}),
   });
   return { ast: parsed.ast, query: lowered.query, entity: lowered.entity };

@@ -1,3 +1,4 @@
+import { MEMBERSHIP_COLUMNS, MEMBERSHIP_TABLE } from './internal-tables.ts';
 import type {
   DatePart,
   DeleteRows,
@@ -237,10 +238,43 @@ class Compilation {
       scope.bind({ kind: 'entity', alias: s.alias, entity });
       return `${q(entity.logicalName)} AS ${q(s.alias)}`;
     }
+    if (s.kind === 'segmentMembers') {
+      scope.bind({ kind: 'subquery', alias: s.alias, columns: MEMBERSHIP_COLUMNS });
+      return `${q(MEMBERSHIP_TABLE)} AS ${q(s.alias)}`;
+    }
+    if (s.kind === 'hierarchy') return this.hierarchy(s, scope, outer);
     // A derived table sees the enclosing query levels but not its siblings (no LATERAL).
     const sub = this.query(s.query, outer);
     scope.bind({ kind: 'subquery', alias: s.alias, columns: sub.columns });
     return `(${sub.sql}) AS ${q(s.alias)}`;
+  }
+
+  /**
+   * A walk along a self-referencing lookup as a derived table over a recursive CTE. UNION (not
+   * UNION ALL) drops rows already found, so a cycle in the data ends the recursion on both stores.
+   */
+  private hierarchy(s: Extract<Source, { kind: 'hierarchy' }>, scope: Scope, outer: Scope | undefined): string {
+    const entity = this.entity(s.entity);
+    const parent = entity.attributes.get(s.parentAttribute);
+    const idAttribute = entity.attributes.get(entity.primaryIdAttribute);
+    if (parent === undefined || parent.targets?.length !== 1 || parent.targets[0] !== entity.logicalName) {
+      throw new SqlCompileError(`'${s.parentAttribute}' is not a lookup of '${entity.logicalName}' to itself`);
+    }
+    if (idAttribute === undefined) throw new SqlCompileError(`'${entity.logicalName}' has no primary id`);
+    const table = q(entity.logicalName);
+    const [id, up] = [q(idAttribute.logicalName), q(parent.logicalName)];
+    const [start, cte, step] = [q(s.alias), q(`${s.alias}_h`), q(`${s.alias}_s`)];
+    const anchor = new Scope(outer);
+    anchor.bind({ kind: 'entity', alias: s.alias, entity });
+    const where = this.expr(s.start, anchor);
+    const follow = s.direction === 'down' ? `${step}.${up} = ${cte}."id"` : `${step}.${id} = ${cte}."parent"`;
+    scope.bind({ kind: 'subquery', alias: s.alias, columns: new Map([['id', scalarTypeOf(idAttribute)]]) });
+    return (
+      `(WITH RECURSIVE ${cte}("id", "parent") AS (` +
+      `SELECT ${start}.${id}, ${start}.${up} FROM ${table} AS ${start} WHERE ${where} ` +
+      `UNION SELECT ${step}.${id}, ${step}.${up} FROM ${table} AS ${step} INNER JOIN ${cte} ON ${follow}` +
+      `) SELECT ${cte}."id" AS "id" FROM ${cte}) AS ${start}`
+    );
   }
 
   // ---- expressions --------------------------------------------------------------------------

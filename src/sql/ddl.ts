@@ -43,7 +43,15 @@ export function createIndexesSql(d: SqlDialect, entity: EntityMetadata): string[
     `CREATE INDEX IF NOT EXISTS ${q(indexName(entity.logicalName, KEY_COLUMN))} ON ${table} (${q(KEY_COLUMN)})`,
   ];
   if (!d.indexesLookups) return statements;
+  const leading = new Set<string>();
+  for (const columns of entity.indexes ?? []) {
+    leading.add(columns[0] ?? '');
+    statements.push(
+      `CREATE INDEX IF NOT EXISTS ${q(indexName(entity.logicalName, columns.join('_')))} ON ${table} (${[...columns, KEY_COLUMN].map(q).join(', ')})`,
+    );
+  }
   for (const a of entity.attributes.values()) {
+    if (leading.has(a.logicalName)) continue;
     if (isLookupType(a.type)) {
       statements.push(
         `CREATE INDEX IF NOT EXISTS ${q(indexName(entity.logicalName, a.logicalName))} ON ${table} (${q(a.logicalName)})`,

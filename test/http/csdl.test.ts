@@ -127,6 +127,7 @@ describe('$metadata (CSDL)', () => {
       'accounts',
       'businessunits',
       'contacts',
+      'interactions',
       'msdyncrm_segments',
       'systemusers',
     ]);

@@ -7,7 +7,7 @@ describe('schema file', () => {
     const s = schemaFromDocument(undefined);
     assert.deepEqual(
       [...s.entities.keys()],
-      ['contact', 'account', 'businessunit', 'systemuser', 'msdyncrm_segment'],
+      ['contact', 'account', 'businessunit', 'systemuser', 'msdyncrm_segment', 'interaction'],
     );
     const contactNav = s.navigationProperties('contact');
     assert.equal(contactNav.get('parentcustomerid_account')?.targetEntity, 'account');

@@ -19,7 +19,7 @@ export function registerImportCommand(program: Command): void {
       .description(
         'import records of an entity from a CSV (header = logical names), NDJSON or JSON-array file',
       )
-      .argument('<entity>', 'entity logical name, e.g. contact')
+      .argument('<entity>', 'entity logical name or entity set name, e.g. contact or interactions')
       .argument('<file>', 'the file to import')
       .addOption(
         new Option('--format <format>', 'file format (default: from the extension)').choices(RECORD_FORMATS),
@@ -30,7 +30,8 @@ export function registerImportCommand(program: Command): void {
     const settings = settingsOf(opts);
     const opened = await openConfiguredStore(settings);
     try {
-      const entity = opened.store.schema.entity(entityName);
+      const schema = opened.store.schema;
+      const entity = schema.entity(entityName) ?? schema.entityBySetName(entityName);
       if (entity === undefined) {
         throw new Error(
           `unknown entity '${entityName}' (known: ${[...opened.store.schema.entities.keys()].join(', ')})`,

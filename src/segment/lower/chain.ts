@@ -3,11 +3,12 @@ import type { Expr } from '../../ir/nodes.ts';
 import type { EntityMetadata } from '../../metadata/model.ts';
 import type { Schema } from '../../metadata/schema.ts';
 import { relationshipCondition, type AliasAllocator } from '../../odata/lower/relationships.ts';
-import type { ChainNode, ExpressionNode, PropertyNode } from '../language/ast.ts';
+import type { ChainNode, ExpressionNode, PropertyNode, SegmentNode, StepNode } from '../language/ast.ts';
 import { findAttribute } from '../validation/names.ts';
 import { resolveTraversal } from '../validation/scope.ts';
-import { invalid, notSupported } from './errors.ts';
+import { invalid } from './errors.ts';
 import { ExpressionLowering } from './expression.ts';
+import { lowerInteraction } from './interaction.ts';
 
 /**
  * A chain → the rows of its last step, as a condition over that step's SQL alias.
@@ -42,24 +43,49 @@ export interface ChainLoweringOptions {
   readonly schema: Schema;
   readonly aliases: AliasAllocator;
   readonly now: Expr;
+  /** The members of `SEGMENT(x)` as a condition on the row bound to `alias`. */
+  readonly segment?: (
+    node: SegmentNode,
+    alias: string,
+  ) => { entity: EntityMetadata; condition: Expr } | undefined;
 }
 
 export function lowerChain(chain: ChainNode, options: ChainLoweringOptions): ChainRows {
   const { schema } = options;
   const source = chain.source;
-  if (source.kind === 'Segment') throw notSupported('SEGMENT(…) (segment membership)', source.loc);
-  if (source.kind === 'Interaction') throw notSupported('INTERACTION(…)', source.loc);
-  const first = schema.entity(source.entity.value);
-  if (first === undefined) throw invalid(`unknown entity '${source.entity.value}'`, source.entity.loc);
 
-  const steps: Step[] = [{ entity: first, sqlAlias: options.aliases.next(), conditions: [] }];
+  // An INTERACTION chain starts on the profiles its HAVING selects; its steps up to the first
+  // TRAVERSE are about the interactions and are lowered with the source.
+  let rest: readonly StepNode[] = chain.steps;
+  let first: EntityMetadata;
+  let firstConditions: Expr[] = [];
+  const firstAlias = options.aliases.next();
+  if (source.kind === 'Segment') {
+    const members = options.segment?.(source, firstAlias);
+    if (members === undefined) throw invalid(`unknown segment '${source.name.value}'`, source.name.loc);
+    first = members.entity;
+    firstConditions = [members.condition];
+  } else if (source.kind === 'Interaction') {
+    const cut = chain.steps.findIndex((s) => s.kind === 'Traverse');
+    const own = cut < 0 ? chain.steps : chain.steps.slice(0, cut);
+    rest = cut < 0 ? [] : chain.steps.slice(cut);
+    const lowered = lowerInteraction(source, own, options);
+    first = lowered.profile;
+    firstConditions = [lowered.condition(firstAlias)];
+  } else {
+    const found = schema.entity(source.entity.value);
+    if (found === undefined) throw invalid(`unknown entity '${source.entity.value}'`, source.entity.loc);
+    first = found;
+  }
+
+  const steps: Step[] = [{ entity: first, sqlAlias: firstAlias, conditions: firstConditions }];
   // First binding of a name wins, as in the checker's binding pass.
   const userAliases = new Map<string, number>();
   const bind = (name: string, step: number) => {
     const key = name.toLowerCase();
     if (!userAliases.has(key)) userAliases.set(key, step);
   };
-  bind(source.alias?.value ?? first.logicalName, 0);
+  if (source.kind === 'Profile') bind(source.alias?.value ?? first.logicalName, 0);
 
   const addFilter = (condition: ExpressionNode) => {
     const current = steps.length - 1;
@@ -85,7 +111,7 @@ export function lowerChain(chain: ChainNode, options: ChainLoweringOptions): Cha
     steps[earliest]!.conditions.push(expr);
   };
 
-  for (const step of chain.steps) {
+  for (const step of rest) {
     switch (step.kind) {
       case 'Filter':
         addFilter(step.condition);
@@ -94,7 +120,7 @@ export function lowerChain(chain: ChainNode, options: ChainLoweringOptions): Cha
         // A chain's rows are a set already.
         break;
       case 'Having':
-        throw notSupported('HAVING (interaction aggregates)', step.loc);
+        throw invalid('HAVING can only follow INTERACTION(…), before any TRAVERSE', step.loc);
       case 'Traverse': {
         const from = steps[steps.length - 1]!;
         const t = resolveTraversal(schema, from.entity, step.relationship.value);

@@ -1,11 +1,19 @@
-import { and, attrRef, cmp, entitySource, lit, select } from '../../ir/build.ts';
+import { and, attrRef, cmp, entitySource, exists, keyRef, lit, select } from '../../ir/build.ts';
 import type { Expr, OrderItem, RelQuery, SelectItem } from '../../ir/nodes.ts';
 import type { EntityMetadata } from '../../metadata/model.ts';
 import type { Schema } from '../../metadata/schema.ts';
 import { AliasAllocator } from '../../odata/lower/relationships.ts';
-import type { PropertyNode, QueryNode, SetExpressionNode, SetOperationNode } from '../language/ast.ts';
+import type {
+  PropertyNode,
+  QueryNode,
+  SegmentNode,
+  SetExpressionNode,
+  SetOperationNode,
+} from '../language/ast.ts';
+import { parseSegmentQuery } from '../language/index.ts';
+import type { ResolvedSegment } from '../validation/index.ts';
 import { findAttribute } from '../validation/names.ts';
-import { lowerChain, type ChainRows } from './chain.ts';
+import { lowerChain, type ChainLoweringOptions, type ChainRows } from './chain.ts';
 import { invalid, notSupported } from './errors.ts';
 import { formatInstant } from './literals.ts';
 
@@ -18,6 +26,11 @@ import { formatInstant } from './literals.ts';
 
 export interface LowerSegmentQueryOptions {
   readonly schema: Schema;
+  /**
+   * The stored segments `SEGMENT(x)` may name (as for validation). Static segments (no query)
+   * give their stored members, dynamic and compound ones their definition evaluated now.
+   */
+  readonly resolveSegment?: (name: string) => ResolvedSegment | undefined;
   /** The evaluation time of DATETIMEUTCNOW() (truncated to the minute); default: the store's clock. */
   readonly now?: Date;
 }
@@ -40,9 +53,13 @@ class QueryLowering {
   private readonly aliases = new AliasAllocator('s');
   private readonly now: Expr;
 
+  /** Ids of the segments being inlined, outermost first (a cycle would never end). */
+  private readonly inlining: string[] = [];
+
   constructor(
     private readonly schema: Schema,
     now: Date | undefined,
+    private readonly resolveSegment?: (name: string) => ResolvedSegment | undefined,
   ) {
     if (now === undefined) {
       this.now = { kind: 'dateTrunc', part: 'minute', operand: { kind: 'now' } };
@@ -175,8 +192,72 @@ class QueryLowering {
     );
   }
 
-  private chainOptions() {
-    return { schema: this.schema, aliases: this.aliases, now: this.now };
+  private chainOptions(): ChainLoweringOptions {
+    return {
+      schema: this.schema,
+      aliases: this.aliases,
+      now: this.now,
+      segment: (node, alias) => this.segmentMembers(node, alias),
+    };
+  }
+
+  /** `SEGMENT(x)` → a condition on the contact row bound to `alias`. */
+  private segmentMembers(node: SegmentNode, alias: string): { entity: EntityMetadata; condition: Expr } {
+    const resolved = this.resolveSegment?.(node.name.value);
+    if (resolved === undefined) throw invalid(`unknown segment '${node.name.value}'`, node.name.loc);
+    const entity = this.schema.entity(resolved.entity);
+    if (entity === undefined) throw invalid(`segment '${node.name.value}' has no known entity`, node.loc);
+    if (resolved.query === undefined) return { entity, condition: this.storedMembers(resolved.id, alias) };
+    if (this.inlining.includes(resolved.id))
+      throw invalid(`segment '${node.name.value}' refers back to itself`, node.name.loc);
+    const parsed = parseSegmentQuery(resolved.query);
+    if (parsed.ast === undefined)
+      throw invalid(`the query of segment '${node.name.value}' does not parse`, node.name.loc);
+    this.inlining.push(resolved.id);
+    try {
+      const definition = this.definition(parsed.ast);
+      if (definition.entity.logicalName !== entity.logicalName)
+        throw invalid(`segment '${node.name.value}' is not a segment of ${entity.logicalName}`, node.loc);
+      return { entity, condition: this.membership(definition, attrRef(alias, entity.primaryIdAttribute)) };
+    } finally {
+      this.inlining.pop();
+    }
+  }
+
+  /** A stored definition as a set: shaped definitions (ORDERBY/TAKE…) keep only their page. */
+  private definition(ast: QueryNode): Lowered {
+    const shaped = ast.orderBy !== undefined || ast.skip !== undefined || ast.take !== undefined;
+    if (!shaped) return this.setExpression(ast.body);
+    const page = this.query({ ...ast, select: undefined });
+    const p = this.aliases.next();
+    return {
+      kind: 'ids',
+      entity: page.entity,
+      query: select({ kind: 'subquery', query: page.query, alias: p }, [
+        { expr: { kind: 'column', source: p, column: ID_COLUMN }, as: ID_COLUMN },
+      ]),
+    };
+  }
+
+  /** A static segment's stored members: the membership rows of the segment with that id. */
+  private storedMembers(segmentId: string, alias: string): Expr {
+    const m = this.aliases.next();
+    const s = this.aliases.next();
+    return exists(
+      select({ kind: 'segmentMembers', alias: m }, [], {
+        joins: [
+          {
+            type: 'inner',
+            source: entitySource('msdyncrm_segment', s),
+            on: cmp('=', { kind: 'column', source: m, column: 'segment_key' }, keyRef(s)),
+          },
+        ],
+        where: and(
+          cmp('=', attrRef(s, 'msdyncrm_segmentid'), lit(segmentId, 'guid')),
+          cmp('=', { kind: 'column', source: m, column: 'contact_key' }, keyRef(alias)),
+        )!,
+      }),
+    );
   }
 }
 
@@ -187,10 +268,9 @@ function count(text: string): number {
 }
 
 /**
- * Lowers a validated segment query. Throws `SegmentLoweringError`: reason `NotSupported` for
- * SEGMENT(…), INTERACTION(…) and HAVING (they need the membership tables and the interaction
- * schema), `Invalid` for a query that would not pass `validateSegmentQuery`.
+ * Lowers a validated segment query. Throws `SegmentLoweringError` with reason `Invalid` for a
+ * query that would not pass `validateSegmentQuery`.
  */
 export function lowerSegmentQuery(ast: QueryNode, options: LowerSegmentQueryOptions): LoweredSegmentQuery {
-  return new QueryLowering(options.schema, options.now).query(ast);
+  return new QueryLowering(options.schema, options.now, options.resolveSegment).query(ast);
 }

@@ -12,20 +12,11 @@ export interface ResolvedSegment {
   readonly query?: string;
 }
 
-/** An interaction type: the links it has and the profile entity each link points at. */
-export interface InteractionTypeInfo {
-  readonly name: string;
-  /** Link name → profile entity logical name. */
-  readonly links: ReadonlyMap<string, string>;
-}
-
 /** What the checker needs to know beyond the query itself. */
 export interface SegmentValidationOptions {
   readonly schema: Schema;
   /** By `msdyncrm_segmentqueryname`, id or unique segment name; absent means no segment exists. */
   readonly resolveSegment?: (name: string) => ResolvedSegment | undefined;
-  /** Absent (or returning undefined) means the interaction type is unknown. */
-  readonly interactionType?: (name: string) => InteractionTypeInfo | undefined;
   /** Dynamic and compound segments and `msdyncrm_query` must end at contact. */
   readonly requireContact?: boolean;
   /** Id of the segment being validated, so that a reference back to it is a cycle. */

@@ -3,13 +3,10 @@
  * segments, types of comparisons, and the language's own restrictions, graphql-js style (one rule
  * per file under rules/, `specifiedRules`, `validateSegmentQuery`).
  */
-export {
-  ValidationContext,
-  type InteractionTypeInfo,
-  type ResolvedSegment,
-  type SegmentValidationOptions,
-} from './context.ts';
+export { ValidationContext, type ResolvedSegment, type SegmentValidationOptions } from './context.ts';
+export { HavingAggregateRule } from './rules/having-aggregate.ts';
 export { HavingCountRule } from './rules/having-count.ts';
+export { InteractionStepsRule } from './rules/interaction-steps.ts';
 export { KnownAliasRule } from './rules/known-alias.ts';
 export { KnownAttributeRule } from './rules/known-attribute.ts';
 export { KnownEntityRule } from './rules/known-entity.ts';

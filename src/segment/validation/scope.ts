@@ -1,8 +1,10 @@
 import type { AttributeMetadata, EntityMetadata, RelationshipMetadata } from '../../metadata/model.ts';
 import type { Schema } from '../../metadata/schema.ts';
+import { findLink, INTERACTION_ENTITY, interactionView } from '../../metadata/interactions.ts';
 import type {
   ChainNode,
   FilterNode,
+  HavingNode,
   NameNode,
   PropertyNode,
   QueryNode,
@@ -41,6 +43,8 @@ export interface AliasBinding {
 export interface QueryBindings {
   /** The scope of every FILTER (standalone or inside TRAVERSE). */
   readonly filterScopes: ReadonlyMap<FilterNode, Scope>;
+  /** What each HAVING of an INTERACTION chain aggregates: the interaction type's view. */
+  readonly havingOn: ReadonlyMap<HavingNode, EntityMetadata | undefined>;
   /** The entity each TRAVERSE starts from. */
   readonly traverseFrom: ReadonlyMap<TraverseNode, EntityMetadata | undefined>;
   /** The entity of the rows each set expression yields. */
@@ -99,6 +103,7 @@ export function resolveProperty(prop: PropertyNode, scope: Scope): PropertyResol
 
 class Binder {
   readonly filterScopes = new Map<FilterNode, Scope>();
+  readonly havingOn = new Map<HavingNode, EntityMetadata | undefined>();
   readonly traverseFrom = new Map<TraverseNode, EntityMetadata | undefined>();
   readonly results = new Map<SetExpressionNode, EntityMetadata | undefined>();
   readonly aliases = new Map<ChainNode, AliasBinding[]>();
@@ -146,7 +151,8 @@ class Binder {
     const scopeHere = (entity: EntityMetadata | undefined): Scope =>
       incomplete ? { entity, aliases: new Map(aliases), incomplete } : { entity, aliases: new Map(aliases) };
     // An INTERACTION chain yields profiles, but its FILTERs (before or after HAVING) test the
-    // interactions, whose properties have no schema yet: they stay unchecked until a TRAVERSE.
+    // interactions: the type's properties and the timestamp, until a TRAVERSE.
+    let interactions: EntityMetadata | undefined;
     let onInteractions = false;
     const source = chain.source;
     if (source.kind === 'Profile') {
@@ -158,14 +164,21 @@ class Binder {
       if (current !== undefined) bind(current.logicalName, current);
       else incomplete = true;
     } else {
-      const type = this.options.interactionType?.(source.interactionType.value);
-      const link = type === undefined ? undefined : linkTarget(type.links, source.link.value);
-      current = link === undefined ? undefined : schema.entity(link);
+      const type = schema.interactionType(source.interactionType.value);
+      const link = type === undefined ? undefined : findLink(type, source.link.value);
+      current = link === undefined ? undefined : schema.entity(link.entity);
+      const table = schema.entity(INTERACTION_ENTITY);
+      if (type !== undefined && table !== undefined) interactions = interactionView(table, type);
       onInteractions = true;
     }
     for (const step of chain.steps) {
       if (step.kind === 'Filter') {
-        this.filterScopes.set(step, scopeHere(onInteractions ? undefined : current));
+        this.filterScopes.set(
+          step,
+          onInteractions ? { entity: interactions, aliases: new Map() } : scopeHere(current),
+        );
+      } else if (step.kind === 'Having') {
+        if (onInteractions) this.havingOn.set(step, interactions);
       } else if (step.kind === 'Traverse') {
         onInteractions = false;
         this.traverseFrom.set(step, current);
@@ -183,18 +196,12 @@ class Binder {
   }
 }
 
-/** The link of an interaction type, matched case-insensitively. */
-export function linkTarget(links: ReadonlyMap<string, string>, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  for (const [k, v] of links) if (k.toLowerCase() === lower) return v;
-  return undefined;
-}
-
 export function bindQuery(ast: QueryNode, options: SegmentValidationOptions): QueryBindings {
   const binder = new Binder(options);
   const finalScope = binder.setExpression(ast.body);
   return {
     filterScopes: binder.filterScopes,
+    havingOn: binder.havingOn,
     traverseFrom: binder.traverseFrom,
     results: binder.results,
     aliases: binder.aliases,

@@ -1,4 +1,6 @@
+import { HavingAggregateRule } from './rules/having-aggregate.ts';
 import { HavingCountRule } from './rules/having-count.ts';
+import { InteractionStepsRule } from './rules/interaction-steps.ts';
 import { KnownAliasRule } from './rules/known-alias.ts';
 import { KnownAttributeRule } from './rules/known-attribute.ts';
 import { KnownEntityRule } from './rules/known-entity.ts';
@@ -22,6 +24,8 @@ export const specifiedRules: readonly ValidationRule[] = [
   KnownAliasRule,
   KnownAttributeRule,
   TypeCompatibilityRule,
+  InteractionStepsRule,
+  HavingAggregateRule,
   HavingCountRule,
   SetOperandsSameEntityRule,
   TargetIsContactRule,

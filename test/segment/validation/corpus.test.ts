@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { validateSegmentQuery } from '../../../src/segment/validation/index.ts';
 import { DOCUMENTED_QUERIES, SEED_QUERIES } from '../corpus.ts';
 import { parseValid } from '../support.ts';
-import { interactionType, schema, segmentResolver } from './fixture.ts';
+import { schema, segmentResolver } from './fixture.ts';
 
 /** Every segment the corpus names, all of contacts. */
 const SEGMENTS = [
@@ -27,7 +27,7 @@ const SEGMENTS = [
 const resolveSegment = segmentResolver(Object.fromEntries(SEGMENTS.map((n) => [n, {}])));
 
 const check = (text: string) =>
-  validateSegmentQuery(parseValid(text), { schema, resolveSegment, interactionType }).map((e) => e.toJSON());
+  validateSegmentQuery(parseValid(text), { schema, resolveSegment }).map((e) => e.toJSON());
 
 /**
  * The documented examples name relationships by names of their own (`HavingCreditCard`,

@@ -6,7 +6,7 @@ import {
   type SegmentValidationOptions,
 } from '../../../src/segment/validation/index.ts';
 import { parseValid } from '../support.ts';
-import { interactionType, schema, segmentResolver } from './fixture.ts';
+import { schema, segmentResolver } from './fixture.ts';
 
 type Expected = readonly [
   reason: string,
@@ -18,7 +18,7 @@ type Expected = readonly [
 ];
 
 const resolveSegment = segmentResolver({ segment1: {}, accounts: { entity: 'account' } });
-const OPTIONS: SegmentValidationOptions = { schema, resolveSegment, interactionType };
+const OPTIONS: SegmentValidationOptions = { schema, resolveSegment };
 
 function check(text: string, expected: readonly Expected[], options = OPTIONS): void {
   const errors = validateSegmentQuery(parseValid(text), options).map((e) => e.toJSON());
@@ -208,7 +208,7 @@ const GOLDEN: Record<string, readonly [string, readonly Expected[]]> = {
   'unknown interaction type, and COUNT() >= n': [
     'INTERACTION(EmailOpend, Foo).HAVING(COUNT() >= 3)',
     [
-      ['UnknownEntity', "unknown interaction type 'EmailOpend' at 1:13", 1, 13, 12, 10],
+      ['UnknownEntity', "unknown interaction type 'EmailOpend' (did you mean 'EmailOpened'?) at 1:13", 1, 13, 12, 10],
       ['HavingNotAllowed', 'COUNT() >= 3 is not allowed; write COUNT() > 2 at 1:37', 1, 37, 36, 12],
     ],
   ],

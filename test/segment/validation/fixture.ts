@@ -1,4 +1,4 @@
-import type { InteractionTypeInfo, ResolvedSegment } from '../../../src/segment/validation/index.ts';
+import type { ResolvedSegment } from '../../../src/segment/validation/index.ts';
 import { schemaFromDocument } from '../../../src/metadata/schema-file.ts';
 
 /**
@@ -54,27 +54,18 @@ export const schema = schemaFromDocument({
     ]),
     entity('customer', [text('address'), lookup('accountid', 'account')]),
   ],
+  // The documented examples' interaction types and links, every link pointing at contact.
+  interactionTypes: [
+    { name: 'EmailOpened', links: [{ name: 'EmailOpenedLeadLink', entity: 'contact' }] },
+    { name: 'EmailClicked', links: [{ name: 'EmailClickedLeadLink', entity: 'contact' }] },
+    { name: 'EmailDelivered', links: [{ name: 'EmailDelivered_Campaign', entity: 'contact' }] },
+    {
+      name: 'CampaignEventRegistration',
+      properties: [text('name')],
+      links: [{ name: 'CampaignEventRegistration_CampaignEvent', entity: 'contact' }],
+    },
+  ],
 });
-
-const contactLinks = (...links: string[]): ReadonlyMap<string, string> =>
-  new Map(links.map((l) => [l, 'contact']));
-
-/** The interaction types of the documented examples, every link pointing at contact. */
-const INTERACTIONS: readonly InteractionTypeInfo[] = [
-  { name: 'EmailOpened', links: contactLinks('EmailOpenedLeadLink') },
-  { name: 'EmailClicked', links: contactLinks('EmailClickedLeadLink') },
-  { name: 'RedirectLinkClicked', links: contactLinks('RedirectLinkClicked_ContactLink') },
-  { name: 'EmailDelivered', links: contactLinks('EmailDelivered_Campaign') },
-  {
-    name: 'CampaignEventRegistration',
-    links: contactLinks('CampaignEventRegistration_CampaignEvent'),
-  },
-  { name: 'EmailSoftBounced', links: contactLinks('EmailSoftBounced_ContactLink') },
-];
-
-export function interactionType(name: string): InteractionTypeInfo | undefined {
-  return INTERACTIONS.find((t) => t.name.toLowerCase() === name.toLowerCase());
-}
 
 /** Segments by name; `resolveSegment` also finds them by id, as the real resolver does. */
 export function segmentResolver(

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseSegmentQuery } from '../../../src/segment/language/index.ts';
 import { validateSegmentQuery } from '../../../src/segment/validation/index.ts';
-import { interactionType, schema, segmentResolver } from './fixture.ts';
+import { schema, segmentResolver } from './fixture.ts';
 
 /** A small deterministic generator (mulberry32), so failures reproduce. */
 function prng(seed: number): () => number {
@@ -104,7 +104,6 @@ describe('validation robustness', () => {
       const errors = validateSegmentQuery(parsed.ast, {
         schema,
         resolveSegment,
-        interactionType,
         requireContact: i % 2 === 0,
       });
       for (const [k, e] of errors.entries()) {

@@ -1,3 +1,4 @@
+import { INTERACTION_ENTITY } from '../../../metadata/interactions.ts';
 import { filterScopeTracker, resolveProperty } from '../scope.ts';
 import { suggestion } from '../names.ts';
 import type { ValidationRule } from './rule.ts';
@@ -20,7 +21,7 @@ export const KnownAttributeRule: ValidationRule = (context) => {
       context.report(
         'UnknownAttribute',
         node.name,
-        `unknown attribute '${name}' on ${r.entity.logicalName}${hint}`,
+        `unknown attribute '${name}' on ${r.entity.logicalName === INTERACTION_ENTITY ? r.entity.displayName : r.entity.logicalName}${hint}`,
       );
     },
   };

@@ -11,7 +11,11 @@ export const KnownEntityRule: ValidationRule = (context) => ({
   },
   Interaction(node) {
     const name = node.interactionType.value;
-    if (context.options.interactionType?.(name) !== undefined) return;
-    context.report('UnknownEntity', node.interactionType, `unknown interaction type '${name}'`);
+    if (context.schema.interactionType(name) !== undefined) return;
+    const hint = suggestion(
+      name,
+      [...context.schema.interactionTypes.values()].map((t) => t.name),
+    );
+    context.report('UnknownEntity', node.interactionType, `unknown interaction type '${name}'${hint}`);
   },
 });

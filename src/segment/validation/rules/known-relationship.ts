@@ -1,6 +1,7 @@
 import type { RelationshipMetadata } from '../../../metadata/model.ts';
 import { suggestion } from '../names.ts';
-import { linkTarget, resolveTraversal } from '../scope.ts';
+import { findLink } from '../../../metadata/interactions.ts';
+import { resolveTraversal } from '../scope.ts';
 import type { ValidationRule } from './rule.ts';
 
 const namesOf = (rels: readonly RelationshipMetadata[]): string[] =>
@@ -34,9 +35,12 @@ export const KnownRelationshipRule: ValidationRule = (context) => ({
     }
   },
   Interaction(node) {
-    const type = context.options.interactionType?.(node.interactionType.value);
-    if (type === undefined || linkTarget(type.links, node.link.value) !== undefined) return;
-    const hint = suggestion(node.link.value, type.links.keys());
+    const type = context.schema.interactionType(node.interactionType.value);
+    if (type === undefined || findLink(type, node.link.value) !== undefined) return;
+    const hint = suggestion(
+      node.link.value,
+      type.links.map((l) => l.name),
+    );
     context.report(
       'UnknownRelationship',
       node.link,
