@@ -1,3 +1,4 @@
+import { appendOnlyError } from './interaction-rules.ts';
 import type { Schema } from '../metadata/schema.ts';
 import type { EntityMetadata } from '../metadata/model.ts';
 import { isLookupType, isPolymorphicLookup } from '../metadata/model.ts';
@@ -36,6 +37,7 @@ export function parseEntityBody(
   mode: 'create' | 'update',
 ): AttributeValues {
   const entity = schema.requireEntity(entityName);
+  if (mode === 'update' && entity.appendOnly === true) throw appendOnlyError(entity, 'updated');
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw badPayload(`The request body must be a JSON object describing a '${entity.logicalName}' record.`);
   }

@@ -147,4 +147,45 @@ describe('the segmentd command', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('imports interactions (rejecting bad lines) and segments on them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segmentd-cli-'));
+    try {
+      const db = join(dir, 'store.duckdb');
+      const contacts = join(dir, 'contacts.ndjson');
+      const a = '1a000000-0000-4000-8000-000000000001';
+      const b = '1a000000-0000-4000-8000-000000000002';
+      writeFileSync(
+        contacts,
+        `{"contactid":"${a}","lastname":"Ann"}\n{"contactid":"${b}","lastname":"Bob"}\n`,
+      );
+      assert.equal((await segmentd(['import', 'contact', contacts, '--db', db])).code, 0);
+      const interactions = join(dir, 'interactions.ndjson');
+      const lines = [
+        { interactiontype: 'EmailOpened', contactid: a, emailid: 'E1', timestamp: '2026-01-02T03:04:05Z' },
+        { interactiontype: 'EmailOpened', contactid: a, emailid: 'E2', timestamp: '2026-01-03T03:04:05Z' },
+        { interactiontype: 'EmailOpened', contactid: b, emailid: 'E1', timestamp: '2026-01-04T03:04:05Z' },
+        { interactiontype: 'EmailOpened', contactid: b, url: 'https://x' },
+        { interactiontype: 'Nope', contactid: b },
+      ];
+      writeFileSync(interactions, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
+      const imported = await segmentd(['import', 'interactions', interactions, '--db', db]);
+      assert.equal(imported.code, 2, imported.stderr);
+      assert.match(imported.stdout, /3 record\(s\) imported, 2 rejected, 5 read\./);
+      assert.match(imported.stdout, /line 4: 'url' is not a property of EmailOpened interactions/);
+      assert.match(imported.stdout, /line 5: 'Nope' is not an interaction type/);
+      const members = await segmentd([
+        'query',
+        'INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() > 1)',
+        '--db',
+        db,
+        '--select',
+        'lastname',
+      ]);
+      assert.equal(members.code, 0, members.stderr);
+      assert.deepEqual(JSON.parse(members.stdout.trim()), { contactid: a, lastname: 'Ann' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -114,4 +114,125 @@ describe('schema file', () => {
       /'options' must be a non-empty array/,
     );
   });
+
+  it('has the built-in interaction types on one append-only interaction entity', () => {
+    const schema = schemaFromDocument(undefined);
+    assert.deepEqual(
+      [...schema.interactionTypes.values()].map((t) => t.name),
+      [
+        'EmailSent',
+        'EmailDelivered',
+        'EmailOpened',
+        'EmailClicked',
+        'EmailSoftBounced',
+        'EmailHardBounced',
+        'RedirectLinkClicked',
+        'FormSubmitted',
+        'EventRegistered',
+      ],
+    );
+    assert.equal(schema.interactionType('emailopened')?.links[0]?.name, 'EmailOpened_ContactLink');
+    const e = schema.requireEntity('interaction');
+    assert.equal(e.entitySetName, 'interactions');
+    assert.equal(e.appendOnly, true);
+    assert.deepEqual(e.indexes, [
+      ['interactiontype', 'timestamp'],
+      ['contactid', 'interactiontype', 'timestamp'],
+    ]);
+    for (const name of [
+      'interactiontype',
+      'timestamp',
+      'contactid',
+      'emailid',
+      'campaignname',
+      'name',
+      'url',
+      'value',
+    ])
+      assert.ok(e.attributes.has(name), name);
+    assert.equal(e.attributes.get('contactid')?.targets?.[0], 'contact');
+  });
+
+  it('declares interaction types, extends built-in ones and links them to custom entities', () => {
+    const schema = schemaFromDocument({
+      entities: [{ logicalName: 'new_lead', attributes: [] }],
+      interactionTypes: [
+        {
+          name: 'WebinarAttended',
+          properties: [
+            { logicalName: 'webinarname', type: 'String' },
+            { logicalName: 'minutes', type: 'Integer' },
+          ],
+          links: [
+            { name: 'WebinarAttended_ContactLink', entity: 'contact' },
+            { name: 'WebinarAttended_LeadLink', entity: 'new_lead' },
+          ],
+        },
+        {
+          name: 'EmailOpened',
+          properties: [{ logicalName: 'device', type: 'String' }],
+          links: [{ name: 'EmailOpenedLeadLink', entity: 'new_lead' }],
+        },
+      ],
+    });
+    const webinar = schema.interactionType('webinarattended');
+    assert.deepEqual(
+      webinar?.links.map((l) => [l.name, l.attribute]),
+      [
+        ['WebinarAttended_ContactLink', 'contactid'],
+        ['WebinarAttended_LeadLink', 'new_leadid'],
+      ],
+    );
+    const opened = schema.interactionType('EmailOpened');
+    assert.deepEqual(
+      opened?.properties.map((p) => p.logicalName),
+      ['emailid', 'campaignname', 'name', 'device'],
+    );
+    const e = schema.requireEntity('interaction');
+    assert.equal(e.attributes.get('new_leadid')?.targets?.[0], 'new_lead');
+    assert.equal(e.attributes.get('minutes')?.type, 'Integer');
+    assert.equal(schema.relationshipsNamed('interaction_new_lead_new_leadid').length, 1);
+  });
+
+  it('rejects interaction declarations that cannot share one table', () => {
+    const bad = (interactionTypes: unknown, re: RegExp, entities: unknown[] = []) =>
+      assert.throws(
+        () => schemaFromDocument({ entities, interactionTypes }),
+        (e: unknown) => e instanceof SchemaFileError && re.test(e.message),
+      );
+    const link = [{ name: 'X_ContactLink', entity: 'contact' }];
+    bad(
+      [{ name: 'X', properties: [{ logicalName: 'value', type: 'String' }], links: link }],
+      /property 'value' is String but .* is Decimal/,
+    );
+    bad([{ name: 'X', links: [{ name: 'X_L', entity: 'nosuch' }] }], /link 'X_L': unknown entity "nosuch"/);
+    bad([{ name: 'X', properties: [] }], /needs at least one link/);
+    bad(
+      [
+        {
+          name: 'X',
+          properties: [{ logicalName: 'who', type: 'Lookup', targets: ['contact'] }],
+          links: link,
+        },
+      ],
+      /declare profile references as links/,
+    );
+    bad(
+      [{ name: 'X', properties: [{ logicalName: 'timestamp', type: 'DateTime' }], links: link }],
+      /'timestamp' is a column of every interaction/,
+    );
+    bad(
+      [
+        { name: 'X', links: link },
+        { name: 'x', links: link },
+      ],
+      /'x' is declared twice/,
+    );
+    bad(
+      [{ name: 'EmailOpened', properties: [{ logicalName: 'emailid', type: 'String' }] }],
+      /property 'emailid' is declared twice/,
+    );
+    bad([{ name: '1x', links: link }], /'name' must be a name/);
+    bad([], /built from the interaction types/, [{ logicalName: 'interaction' }]);
+  });
 });

@@ -1,3 +1,4 @@
+import { appendOnlyError } from '../../engine/interaction-rules.ts';
 import { ErrorCodes, badPayload, notFound } from '../../engine/errors.ts';
 import { parseEntityBody } from '../../engine/payload.ts';
 import type { Value } from '../../ir/nodes.ts';
@@ -43,6 +44,7 @@ export async function getProperty(
 }
 
 function checkWritable(entity: EntityMetadata, a: AttributeMetadata, propertyName: string): void {
+  if (entity.appendOnly === true) throw appendOnlyError(entity, 'updated');
   if (a.computed !== undefined || a.isPrimaryId === true || !a.validForUpdate) {
     throw badPayload(`The property '${propertyName}' of '${entity.logicalName}' cannot be changed.`);
   }

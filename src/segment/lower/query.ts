@@ -14,7 +14,7 @@ import { parseSegmentQuery } from '../language/index.ts';
 import type { ResolvedSegment } from '../validation/index.ts';
 import { findAttribute } from '../validation/names.ts';
 import { lowerChain, type ChainLoweringOptions, type ChainRows } from './chain.ts';
-import { invalid, notSupported } from './errors.ts';
+import { invalid } from './errors.ts';
 import { formatInstant } from './literals.ts';
 
 /**
@@ -82,10 +82,7 @@ class QueryLowering {
     const { entity, alias } = rows;
     const column = (prop: PropertyNode): string => {
       if (prop.alias !== undefined && !rows.lastAliases.has(prop.alias.value.toLowerCase()))
-        throw notSupported(
-          `ordering or selecting by a property of an earlier step ('${prop.alias.value}')`,
-          prop.loc,
-        );
+        throw invalid(`'${prop.alias.value}' is not bound to the rows the query yields`, prop.loc);
       const a = findAttribute(entity, prop.name.value);
       if (a === undefined)
         throw invalid(`'${entity.logicalName}' has no attribute '${prop.name.value}'`, prop.loc);

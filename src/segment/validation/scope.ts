@@ -31,6 +31,8 @@ export interface Scope {
    * entity): an alias not found may be that one, so it is not reported.
    */
   readonly incomplete?: boolean;
+  /** Lower-cased aliases bound to an earlier step than the scope's own (a chain's final scope). */
+  readonly earlier?: ReadonlySet<string>;
 }
 
 /** One alias binding of a chain, in order; `node` is set when the alias was written. */
@@ -140,11 +142,16 @@ class Binder {
     const { schema } = this.options;
     const bindings: AliasBinding[] = [];
     const aliases = new Map<string, AliasBinding>();
+    const stepOf = new Map<string, number>();
+    let stepIndex = 0;
     const bind = (name: string, entity: EntityMetadata | undefined, node?: NameNode): void => {
       const binding = node === undefined ? { name, entity } : { name, node, entity };
       bindings.push(binding);
       const key = name.toLowerCase();
-      if (!aliases.has(key)) aliases.set(key, binding);
+      if (!aliases.has(key)) {
+        aliases.set(key, binding);
+        stepOf.set(key, stepIndex);
+      }
     };
     let current: EntityMetadata | undefined;
     let incomplete = false;
@@ -180,6 +187,7 @@ class Binder {
       } else if (step.kind === 'Having') {
         if (onInteractions) this.havingOn.set(step, interactions);
       } else if (step.kind === 'Traverse') {
+        stepIndex++;
         onInteractions = false;
         this.traverseFrom.set(step, current);
         const t = resolveTraversal(schema, current, step.relationship.value);
@@ -192,7 +200,8 @@ class Binder {
     }
     this.results.set(chain, current);
     this.aliases.set(chain, bindings);
-    return scopeHere(current);
+    const earlier = new Set([...stepOf].filter(([, i]) => i < stepIndex).map(([k]) => k));
+    return { ...scopeHere(current), earlier };
   }
 }
 

@@ -208,7 +208,14 @@ const GOLDEN: Record<string, readonly [string, readonly Expected[]]> = {
   'unknown interaction type, and COUNT() >= n': [
     'INTERACTION(EmailOpend, Foo).HAVING(COUNT() >= 3)',
     [
-      ['UnknownEntity', "unknown interaction type 'EmailOpend' (did you mean 'EmailOpened'?) at 1:13", 1, 13, 12, 10],
+      [
+        'UnknownEntity',
+        "unknown interaction type 'EmailOpend' (did you mean 'EmailOpened'?) at 1:13",
+        1,
+        13,
+        12,
+        10,
+      ],
       ['HavingNotAllowed', 'COUNT() >= 3 is not allowed; write COUNT() > 2 at 1:37', 1, 37, 36, 12],
     ],
   ],
@@ -253,6 +260,105 @@ const GOLDEN: Record<string, readonly [string, readonly Expected[]]> = {
         54,
         53,
         13,
+      ],
+    ],
+  ],
+  'a property of another interaction type': [
+    "INTERACTION(EmailOpened, EmailOpenedLeadLink).FILTER(Url == 'x').HAVING(COUNT() > 0)",
+    [['UnknownAttribute', "unknown property 'Url' of EmailOpened interactions at 1:54", 1, 54, 53, 3]],
+  ],
+  'HAVING on profiles': [
+    'PROFILE(contact).HAVING(COUNT() > 0)',
+    [
+      [
+        'HavingNotAllowed',
+        'HAVING aggregates interactions and can only follow INTERACTION(…), not PROFILE(…) at 1:18',
+        1,
+        18,
+        17,
+        19,
+      ],
+    ],
+  ],
+  'INTERACTION without HAVING': [
+    "INTERACTION(EmailOpened, EmailOpenedLeadLink).FILTER(EmailId == 'x')",
+    [
+      [
+        'HavingNotAllowed',
+        'INTERACTION(…) needs a HAVING(…) that says which profiles it selects, e.g. .HAVING(COUNT() > 0) at 1:1',
+        1,
+        1,
+        0,
+        45,
+      ],
+    ],
+  ],
+  'TRAVERSE before HAVING': [
+    'INTERACTION(EmailOpened, EmailOpenedLeadLink).TRAVERSE(contact_account_parentcustomerid).HAVING(COUNT() > 0)',
+    [
+      [
+        'HavingNotAllowed',
+        'TRAVERSE cannot follow INTERACTION(…) before its HAVING(…): HAVING says which profiles the interactions select at 1:47',
+        1,
+        47,
+        46,
+        42,
+      ],
+      [
+        'HavingNotAllowed',
+        'HAVING must come before the first TRAVERSE of an INTERACTION chain at 1:90',
+        1,
+        90,
+        89,
+        19,
+      ],
+    ],
+  ],
+  'SUM of text, and two HAVINGs': [
+    'INTERACTION(FormSubmitted, FormSubmitted_ContactLink).HAVING(SUM(Name) > 3).HAVING(COUNT() > 1)',
+    [
+      ['TypeMismatch', "SUM(Name) needs a number property, but 'name' is string at 1:66", 1, 66, 65, 4],
+      [
+        'HavingNotAllowed',
+        'an INTERACTION chain has one HAVING (combine conditions in FILTER) at 1:77',
+        1,
+        77,
+        76,
+        19,
+      ],
+    ],
+  ],
+  'unknown aggregated property': [
+    'INTERACTION(FormSubmitted, FormSubmitted_ContactLink).HAVING(AVG(Valu) > 3)',
+    [
+      [
+        'UnknownAttribute',
+        "unknown property 'Valu' of FormSubmitted interactions (did you mean 'value'?) at 1:66",
+        1,
+        66,
+        65,
+        4,
+      ],
+    ],
+  ],
+  'ORDERBY and SELECT on an earlier step': [
+    'PROFILE(account, a).TRAVERSE(contact_account_parentcustomerid).ORDERBY(a.name).SELECT(a.name, fullname)',
+    [
+      [
+        'UnknownAlias',
+        "ORDERBY takes properties of the rows the query yields (contact); 'a' is bound to an earlier step at 1:72",
+        1,
+        72,
+        71,
+        1,
+      ],
+      [
+        'UnknownAlias',
+        "SELECT takes properties of the rows the query yields (contact); 'a' is bound to an earlier step at 1:87",
+        1,
+        87,
+        86,
+        1,
       ],
     ],
   ],

@@ -21,7 +21,9 @@ export const KnownAttributeRule: ValidationRule = (context) => {
       context.report(
         'UnknownAttribute',
         node.name,
-        `unknown attribute '${name}' on ${r.entity.logicalName === INTERACTION_ENTITY ? r.entity.displayName : r.entity.logicalName}${hint}`,
+        r.entity.logicalName === INTERACTION_ENTITY
+          ? `unknown property '${name}' of ${r.entity.displayName}s${hint}`
+          : `unknown attribute '${name}' on ${r.entity.logicalName}${hint}`,
       );
     },
   };

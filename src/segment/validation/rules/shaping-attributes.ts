@@ -6,7 +6,17 @@ import type { ValidationRule } from './rule.ts';
 /** ORDERBY and SELECT name attributes of the entity the query's rows are of. */
 export const ShapingAttributesRule: ValidationRule = (context) => {
   const check = (prop: PropertyNode, what: string): void => {
-    const r = resolveProperty(prop, context.bindings.finalScope);
+    const scope = context.bindings.finalScope;
+    if (prop.alias !== undefined && scope.earlier?.has(prop.alias.value.toLowerCase())) {
+      // A member may lie on several paths, each with its own row at an earlier step: no one value.
+      context.report(
+        'UnknownAlias',
+        prop.alias,
+        `${what} takes properties of the rows the query yields${scope.entity === undefined ? '' : ` (${scope.entity.logicalName})`}; '${prop.alias.value}' is bound to an earlier step`,
+      );
+      return;
+    }
+    const r = resolveProperty(prop, scope);
     if (r.kind === 'unknownAlias' && prop.alias !== undefined) {
       context.report('UnknownAlias', prop.alias, `unknown alias '${prop.alias.value}' in ${what}`);
     } else if (r.kind === 'unknownAttribute') {
