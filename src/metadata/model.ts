@@ -79,6 +79,11 @@ export interface AttributeMetadata {
    * index is on lower(value), matching case-insensitive comparisons). DuckDB scans and needs none.
    */
   indexed?: boolean;
+  /**
+   * The schema name of the relationship a (single-target) lookup defines, when the schema file
+   * names it; otherwise Dataverse's name for built-ins or `<to>_<from>_<lookup>`.
+   */
+  relationshipName?: string;
   /** True for attributes declared in a schema file rather than built in. */
   isCustom?: boolean;
 }

@@ -50,6 +50,7 @@ const DECLARABLE_TYPES: readonly AttributeType[] = [
 ];
 const NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const RESERVED_PREFIX = 'sd_';
+const RELATIONSHIP_NAME = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
 
 type Json = Record<string, unknown>;
 
@@ -117,6 +118,7 @@ function parseAttribute(entityName: string, raw: unknown, index: number): Attrib
     'targets',
     'defaultValue',
     'indexed',
+    'relationshipName',
   ]);
   const type = raw.type;
   if (typeof type !== 'string' || !DECLARABLE_TYPES.includes(type as AttributeType)) {
@@ -174,6 +176,15 @@ function parseAttribute(entityName: string, raw: unknown, index: number): Attrib
     a.targets = targets;
   } else if (raw.targets !== undefined) {
     throw new SchemaFileError(`${where}: 'targets' is only for Lookup and Customer attributes`);
+  }
+  if (raw.relationshipName !== undefined) {
+    if (t !== 'Lookup')
+      throw new SchemaFileError(`${where}: 'relationshipName' is only for Lookup attributes (one target)`);
+    if (typeof raw.relationshipName !== 'string' || !RELATIONSHIP_NAME.test(raw.relationshipName))
+      throw new SchemaFileError(
+        `${where}: 'relationshipName' must be a name of letters, digits and _ starting with a letter`,
+      );
+    a.relationshipName = raw.relationshipName;
   }
   if (raw.defaultValue !== undefined) {
     const d = raw.defaultValue;
@@ -413,7 +424,19 @@ export function schemaFromDocument(doc: unknown): Schema {
       }
     }
   }
-  return new Schema([...result.values()], types);
+  const schema = new Schema([...result.values()], types);
+  // Relationship names are how TRAVERSE finds a relationship: each must name exactly one.
+  const byName = new Map<string, string>();
+  for (const r of schema.relationships) {
+    for (const name of new Set([r.schemaName.toLowerCase(), r.segmentName.toLowerCase()])) {
+      const where = `${r.referencingEntity}.${r.referencingAttribute} → ${r.referencedEntity}`;
+      const other = byName.get(name);
+      if (other !== undefined && other !== where)
+        throw new SchemaFileError(`relationship name '${name}' is used by both ${other} and ${where}`);
+      byName.set(name, where);
+    }
+  }
+  return schema;
 }
 
 /** Loads the schema file at `path` (or only the built-ins when no path is given). */

@@ -49,7 +49,10 @@ function deriveRelationship(
 ): RelationshipMetadata {
   const known = KNOWN_RELATIONSHIPS[`${from.logicalName}.${lookup.logicalName}.${to.logicalName}`];
   const polymorphic = (lookup.targets?.length ?? 0) > 1;
-  const schemaName = known?.schemaName ?? `${to.logicalName}_${from.logicalName}_${lookup.logicalName}`;
+  const schemaName =
+    known?.schemaName ??
+    lookup.relationshipName ??
+    `${to.logicalName}_${from.logicalName}_${lookup.logicalName}`;
   return {
     schemaName,
     referencedEntity: to.logicalName,

@@ -235,4 +235,43 @@ describe('schema file', () => {
     bad([{ name: '1x', links: link }], /'name' must be a name/);
     bad([], /built from the interaction types/, [{ logicalName: 'interaction' }]);
   });
+
+  it('names relationships as declared, once each', () => {
+    const lookup = (logicalName: string, relationshipName: string) => ({
+      logicalName,
+      type: 'Lookup',
+      targets: ['contact'],
+      relationshipName,
+    });
+    const schema = schemaFromDocument({
+      entities: [{ logicalName: 'new_card', attributes: [lookup('new_holderid', 'HavingCreditCard')] }],
+    });
+    assert.equal(schema.relationshipsNamed('havingcreditcard')[0]?.referencingAttribute, 'new_holderid');
+    assert.equal(schema.navigationProperty('contact', 'HavingCreditCard')?.targetEntity, 'new_card');
+    assert.throws(
+      () =>
+        schemaFromDocument({
+          entities: [
+            {
+              logicalName: 'new_card',
+              attributes: [lookup('new_holderid', 'Holds'), lookup('new_otherid', 'holds')],
+            },
+          ],
+        }),
+      (e: unknown) =>
+        e instanceof SchemaFileError && /relationship name 'holds' is used by both/.test(e.message),
+    );
+    assert.throws(
+      () =>
+        schemaFromDocument({
+          entities: [
+            {
+              logicalName: 'new_card',
+              attributes: [{ logicalName: 'x', type: 'String', relationshipName: 'R' }],
+            },
+          ],
+        }),
+      (e: unknown) => e instanceof SchemaFileError && /'relationshipName' is only for Lookup/.test(e.message),
+    );
+  });
 });

@@ -2,13 +2,18 @@ import type { ResolvedSegment } from '../../../src/segment/validation/index.ts';
 import { schemaFromDocument } from '../../../src/metadata/schema-file.ts';
 
 /**
- * A schema for the fictional entities of the documented examples (test/segment/corpus.ts), each with
- * a lookup to contact or account so that relationships such as `creditcard_contact_holderid` exist,
- * and the attributes the examples use on contact.
+ * A schema for the fictional entities of the documented examples (test/segment/corpus.ts): each
+ * with the attributes the examples use and lookups that declare the examples' relationship names
+ * (`HavingCreditCard` is creditcard.holderid → contact), as a Dataverse customizer would name them.
  */
 const text = (logicalName: string) => ({ logicalName, type: 'String' });
 const typed = (logicalName: string, type: string) => ({ logicalName, type });
-const lookup = (logicalName: string, target: string) => ({ logicalName, type: 'Lookup', targets: [target] });
+const lookup = (logicalName: string, target: string, relationshipName?: string) => ({
+  logicalName,
+  type: 'Lookup',
+  targets: [target],
+  ...(relationshipName === undefined ? {} : { relationshipName }),
+});
 const entity = (logicalName: string, attributes: object[]) => ({
   logicalName,
   primaryNameAttribute: 'name',
@@ -31,6 +36,7 @@ export const schema = schemaFromDocument({
         typed('unsubscribed', 'DateTime'),
         typed('campaignstartdate', 'DateTime'),
         text('grade'),
+        lookup('new_accountid', 'account', 'HavingAccount'),
       ],
     },
     entity('campaign', [
@@ -38,19 +44,40 @@ export const schema = schemaFromDocument({
       typed('revenue', 'Money'),
       typed('numberoforders', 'BigInt'),
       typed('startdate', 'DateTime'),
+      lookup('contactid', 'contact', 'ActivityContactProcessed_Campaign'),
+      lookup('subscriberid', 'contact', 'EmailSubscriptionSubmit_Campaign'),
+    ]),
+    entity('lead', [
+      typed('startdate', 'DateTime'),
+      lookup('campaignid', 'campaign', 'ActivityLeadProcessed_Campaign'),
+    ]),
+    entity('campaignevent', [
+      lookup('campaignid', 'campaign'),
+      lookup('contactid', 'contact', 'CampaignEventRegistration_CampaignEvent'),
+    ]),
+    entity('creditcard', [
+      typed('expirationdate', 'DateTime'),
+      lookup('holderid', 'contact', 'HavingCreditCard'),
+    ]),
+    entity('activity', [text('activitytype'), lookup('contactid', 'contact', 'SubscribedToActivity')]),
+    entity('event', [lookup('contactid', 'contact', 'SignedToEvent')]),
+    entity('membership', [
+      text('status'),
+      typed('subscriptionenddate', 'DateTime'),
       lookup('contactid', 'contact'),
     ]),
-    entity('campaignevent', [lookup('campaignid', 'campaign'), lookup('contactid', 'contact')]),
-    entity('creditcard', [typed('expirationdate', 'DateTime'), lookup('holderid', 'contact')]),
-    entity('activity', [text('activitytype'), lookup('contactid', 'contact')]),
-    entity('event', [lookup('contactid', 'contact')]),
-    entity('membership', [text('status'), lookup('contactid', 'contact')]),
-    entity('subscription', [typed('subscriptionenddate', 'DateTime'), lookup('contactid', 'contact')]),
+    entity('subscription', [
+      text('status'),
+      typed('subscriptionenddate', 'DateTime'),
+      lookup('contactid', 'contact'),
+      lookup('membershipid', 'membership', 'InSubscription'),
+    ]),
+    entity('order', [lookup('accountid', 'account', 'Ordered')]),
     entity('serviceticket', [
       text('state'),
       text('priority'),
       typed('startdate', 'DateTime'),
-      lookup('customerid', 'contact'),
+      lookup('customerid', 'contact', 'HasServiceTicket'),
     ]),
     entity('customer', [text('address'), lookup('accountid', 'account')]),
   ],
