@@ -24,6 +24,7 @@ import { KEY_COLUMN, quoteIdentifier as q } from './identifiers.ts';
 import { escapeLikeText, translateDataversePattern } from './like-pattern.ts';
 import { type SqlParam, toSqlParam } from './parameter-value.ts';
 import { Scope, checkName } from './scope.ts';
+import { asKeySemiJoin } from './semi-join.ts';
 
 export interface CompiledSql {
   /** Statement text with `$1..$n` placeholders, numbered in textual order. */
@@ -253,12 +254,18 @@ class Compilation {
    * A walk along a self-referencing lookup as a derived table over a recursive CTE. UNION (not
    * UNION ALL) drops rows already found, so a cycle in the data ends the recursion on both stores.
    */
-  private hierarchy(s: Extract<Source, { kind: 'hierarchy' }>, scope: Scope, outer: Scope | undefined): string {
+  private hierarchy(
+    s: Extract<Source, { kind: 'hierarchy' }>,
+    scope: Scope,
+    outer: Scope | undefined,
+  ): string {
     const entity = this.entity(s.entity);
     const parent = entity.attributes.get(s.parentAttribute);
     const idAttribute = entity.attributes.get(entity.primaryIdAttribute);
     if (parent === undefined || parent.targets?.length !== 1 || parent.targets[0] !== entity.logicalName) {
-      throw new SqlCompileError(`'${s.parentAttribute}' is not a lookup of '${entity.logicalName}' to itself`);
+      throw new SqlCompileError(
+        `'${s.parentAttribute}' is not a lookup of '${entity.logicalName}' to itself`,
+      );
     }
     if (idAttribute === undefined) throw new SqlCompileError(`'${entity.logicalName}' has no primary id`);
     const table = q(entity.logicalName);
@@ -330,8 +337,17 @@ class Compilation {
           throw new SqlCompileError('negation needs a numeric operand');
         return `(- ${this.expr(e.operand, scope)})`;
       }
-      case 'exists':
+      case 'exists': {
+        const semi = this.d.semiJoinsAsIn ? asKeySemiJoin(e.query) : undefined;
+        if (semi !== undefined) {
+          const test = [
+            ...semi.outerConditions.map((c) => `COALESCE(${this.expr(c, scope)}, FALSE)`),
+            `COALESCE(${this.expr(semi.outer, scope)} IN (${this.query(semi.inner, scope).sql}), FALSE)`,
+          ].join(' AND ');
+          return e.negated ? `(NOT (${test}))` : `(${test})`;
+        }
         return `(${e.negated ? 'NOT ' : ''}EXISTS (${this.query(e.query, scope, true).sql}))`;
+      }
       case 'now':
         return this.d.now();
       case 'dateAdd':

@@ -87,6 +87,11 @@ export interface SqlDialect {
   readonly migrationLockSql?: string;
   /** Index lookup (foreign key) columns as well as `sd_key`. */
   readonly indexesLookups: boolean;
+  /**
+   * Write key semi-joins (`EXISTS (… WHERE t.k = outer.c …)`) as `COALESCE(outer.c IN (…), FALSE)`
+   * for planners that decorrelate only the latter into a hash join (see src/sql/semi-join.ts).
+   */
+  readonly semiJoinsAsIn: boolean;
 
   readonly beginSql: string;
   readonly commitSql: string;

@@ -13,6 +13,7 @@ import {
 } from '../sql/ddl.ts';
 import type { SqlDialect } from '../sql/dialect.ts';
 import { createMembershipTableSql } from '../sql/internal-tables.ts';
+import { createJobTablesSql } from '../sql/jobs-sql.ts';
 import { INTERNAL_PREFIX, KEY_COLUMN } from '../sql/identifiers.ts';
 import type { DriverConnection } from './driver.ts';
 import { DestructiveMigrationError, type MigrationReport } from './store.ts';
@@ -151,6 +152,7 @@ export async function migrateSchema(
 
   await run(createMetaTableSql(dialect));
   for (const sql of createMembershipTableSql(dialect)) await run(sql);
+  for (const sql of createJobTablesSql(dialect)) await run(sql);
   const changed = plan.createTables.length > 0 || plan.addColumns.length > 0;
   const meta: [string, string][] = [
     ['format_version', String(STORE_FORMAT_VERSION)],

@@ -7,11 +7,17 @@ import { InvalidValueError, SqlCompileError } from '../sql/errors.ts';
 import { KEY_COLUMN, keySequenceName, quoteIdentifier } from '../sql/identifiers.ts';
 import { type SqlParam, toSqlParam } from '../sql/parameter-value.ts';
 import { decimalScale } from '../sql/storage-types.ts';
+import { type JobTable, SqlJobTable } from '../jobs/job-table.ts';
+import { Serial } from '../jobs/serial.ts';
 import type { BulkColumn, BulkTarget, DriverConnection, StoreDriver } from './driver.ts';
-import type { Store, StoreSession } from './store.ts';
+import { type MembershipTable, SqlMembershipTable } from './membership-table.ts';
+import { DuplicateKeyError, type Store, type StoreSession, TransactionConflictError } from './store.ts';
 
 /** Keeps an INSERT well below PostgreSQL's 65 535 parameters per statement. */
 const MAX_PARAMS_PER_INSERT = 30000;
+
+/** Tries of a store-level membership or job write that collided with a concurrent one. */
+const INTERNAL_WRITE_ATTEMPTS = 10;
 
 /**
  * Runs `fn` in one transaction on one connection: committed when it resolves, rolled back when
@@ -66,6 +72,17 @@ function serialised(c: DriverConnection): DriverConnection {
 }
 
 /**
+ * How a session's internal tables (membership, jobs) reach the database: a transaction's session
+ * runs everything on the transaction's connection; the store lends a connection per call and
+ * runs `write` in a transaction of its own, so a multi-statement write is atomic either way.
+ * Driver errors come out translated (DuplicateKeyError, TransactionConflictError).
+ */
+export interface SessionConnections {
+  read<T>(fn: (connection: DriverConnection) => Promise<T>): Promise<T>;
+  write<T>(fn: (connection: DriverConnection) => Promise<T>): Promise<T>;
+}
+
+/**
  * A store over one SQL database: compiles IR with the dialect's compiler and runs it through the
  * driver. DuckDB and PostgreSQL differ only in their driver and dialect.
  */
@@ -73,7 +90,11 @@ export class SqlStore implements Store {
   readonly name: 'duckdb' | 'postgres';
   private readonly compiler: SqlCompiler;
   private readonly ops: SessionOperations;
+  /** Serialises job claims on stores without row locks to skip (DuckDB: one process). */
+  private readonly claims = new Serial();
   private closed = false;
+  readonly membership: MembershipTable;
+  readonly jobs: JobTable;
 
   constructor(
     private readonly driver: StoreDriver,
@@ -82,6 +103,12 @@ export class SqlStore implements Store {
     this.name = driver.dialect.name;
     this.compiler = new SqlCompiler(schema, driver.dialect);
     this.ops = new SessionOperations(this.compiler, driver);
+    const connections: SessionConnections = {
+      read: (fn) => this.withConnection((c) => fn(this.ops.translating(c))),
+      write: (fn) => this.internalWrite(() => inTransaction(this.driver, (c) => fn(this.ops.translating(c)))),
+    };
+    this.membership = new SqlMembershipTable(this.compiler, connections);
+    this.jobs = new SqlJobTable(driver.dialect, connections, this.claims, false);
   }
 
   compile(query: RelQuery | Mutation): { sql: string; params: Value[] } {
@@ -129,7 +156,7 @@ export class SqlStore implements Store {
     this.checkOpen();
     return this.translated(() =>
       inTransaction(this.driver, async (c) => {
-        const tx = new TransactionSession(this.compiler, this.ops, c);
+        const tx = new TransactionSession(this.compiler, this.ops, c, this.claims);
         try {
           return await fn(tx);
         } finally {
@@ -143,6 +170,25 @@ export class SqlStore implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.driver.close();
+  }
+
+  /**
+   * A store-level write to segmentd's own tables, in a transaction of its own. Those writes are
+   * idempotent (ON CONFLICT DO NOTHING, fresh job ids), so one that collided with a concurrent
+   * writer runs again: DuckDB refuses the later of two writers of one row (a conflict, or a
+   * duplicate key at commit where PostgreSQL would have waited and skipped the row).
+   */
+  private async internalWrite<T>(fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      this.checkOpen();
+      try {
+        return await this.translated(fn);
+      } catch (error) {
+        const collided = error instanceof TransactionConflictError || error instanceof DuplicateKeyError;
+        if (!collided || attempt >= INTERNAL_WRITE_ATTEMPTS) throw error;
+        await new Promise<void>((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+      }
+    }
   }
 
   private checkOpen(): void {
@@ -166,12 +212,22 @@ export class SqlStore implements Store {
 /** The session a transaction hands to its callback; unusable once the transaction has ended. */
 class TransactionSession implements StoreSession {
   private done = false;
+  readonly membership: MembershipTable;
+  readonly jobs: JobTable;
 
   constructor(
     private readonly compiler: SqlCompiler,
     private readonly ops: SessionOperations,
     private readonly connection: DriverConnection,
-  ) {}
+    claims: Serial,
+  ) {
+    const connections: SessionConnections = {
+      read: (fn) => fn(this.ops.translating(this.c)),
+      write: (fn) => fn(this.ops.translating(this.c)),
+    };
+    this.membership = new SqlMembershipTable(compiler, connections);
+    this.jobs = new SqlJobTable(compiler.dialect, connections, claims, true);
+  }
 
   finish(): void {
     this.done = true;
@@ -222,6 +278,16 @@ class SessionOperations {
     } catch (error) {
       throw this.driver.translateError(error);
     }
+  }
+
+  /** The connection with every call's driver error translated at once (see `run`). */
+  translating(c: DriverConnection): DriverConnection {
+    return {
+      query: (sql, params) => this.run(() => c.query(sql, params)),
+      execute: (sql, params) => this.run(() => c.execute(sql, params)),
+      append: (target, rows) => this.run(() => c.append(target, rows)),
+      discard: () => c.discard(),
+    };
   }
 
   /** The statements of a mutation; an insert is split so no statement has too many parameters. */

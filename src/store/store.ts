@@ -1,5 +1,7 @@
+import type { JobTable } from '../jobs/job-table.ts';
 import type { Mutation, RelQuery, Row, Value } from '../ir/nodes.ts';
 import type { Schema } from '../metadata/schema.ts';
+import type { MembershipTable } from './membership-table.ts';
 
 /**
  * A store runs IR against one database. Implementations live in `src/dialect/<name>/` (driver,
@@ -22,6 +24,13 @@ export interface StoreSession {
     attributes: readonly string[],
     rows: readonly (readonly Value[])[],
   ): Promise<number[]>;
+  /**
+   * Segment membership (`sd_segment_member`). On the store each call is atomic on its own; on a
+   * transaction's session it commits with the transaction.
+   */
+  readonly membership: MembershipTable;
+  /** The durable job table (`sd_job`); on a transaction's session an enqueue commits with it. */
+  readonly jobs: JobTable;
 }
 
 export interface Store extends StoreSession {

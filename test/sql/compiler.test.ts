@@ -129,7 +129,7 @@ golden(
   }),
   {
     duckdb: [
-      String.raw`SELECT "a"."name" AS "name" FROM "account" AS "a" WHERE ((EXISTS (SELECT 1 FROM "contact" AS "c" WHERE ("c"."parentcustomerid" = "a"."accountid"))) AND (NOT EXISTS (SELECT 1 FROM "contact" AS "c" WHERE (("c"."parentcustomerid" = "a"."accountid") AND ("c"."statecode" = CAST($1 AS INTEGER))))))`,
+      String.raw`SELECT "a"."name" AS "name" FROM "account" AS "a" WHERE ((COALESCE("a"."accountid" IN (SELECT "c"."parentcustomerid" AS "sd_semi" FROM "contact" AS "c" WHERE (("c"."parentcustomerid" IS NOT NULL))), FALSE)) AND (NOT (COALESCE("a"."accountid" IN (SELECT "c"."parentcustomerid" AS "sd_semi" FROM "contact" AS "c" WHERE (("c"."statecode" = CAST($1 AS INTEGER)) AND ("c"."parentcustomerid" IS NOT NULL))), FALSE))))`,
       [1],
     ],
     postgres: [
