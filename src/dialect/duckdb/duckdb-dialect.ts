@@ -73,6 +73,7 @@ export const duckdbDialect: SqlDialect = {
   allocateKeysSql: (sequence) =>
     `SELECT nextval(${sequenceNameLiteral(sequence)}) AS "k" FROM range(CAST($1 AS BIGINT))`,
   indexesLookups: false,
+  semiJoinsAsIn: true,
 
   beginSql: 'BEGIN TRANSACTION',
   commitSql: 'COMMIT',

@@ -86,6 +86,7 @@ export const postgresDialect: SqlDialect = {
     `SELECT nextval(${sequenceNameLiteral(sequence)}) AS "k" FROM generate_series(1, CAST($1 AS integer))`,
   migrationLockSql: `SELECT pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`,
   indexesLookups: true,
+  semiJoinsAsIn: false,
 
   beginSql: 'BEGIN',
   commitSql: 'COMMIT',
