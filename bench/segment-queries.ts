@@ -2,7 +2,9 @@
  * `npm run bench:segments`: segment queries over a large generated dataset, each next to a
  * hand-written SQL query for the same question on the same store (the ratio is the compiler's
  * overhead). Both are timed as `SELECT count(*) FROM (…)`, so the numbers are the database's
- * evaluation of the set, not the transfer of its ids.
+ * evaluation of the set, not the transfer of its ids. "The same question" includes what the
+ * segment means: interaction queries select existing contacts, so the hand-written SQL checks
+ * that the contact exists too (interactions are append-only and outlive deleted contacts).
  *
  *   npm run bench:segments -- --contacts 10000000 --interactions 50000000 --store duckdb
  *
@@ -75,16 +77,16 @@ const QUESTIONS: Question[] = [
   {
     name: 'INTERACTION … HAVING(COUNT() > 0, UTCDAYS(30))',
     segment: 'INTERACTION(EmailOpened, EmailOpened_ContactLink).HAVING(COUNT() > 0, UTCDAYS(30))',
-    sql: `SELECT count(DISTINCT "contactid") AS n FROM "interaction"
-          WHERE "interactiontype" = 'EmailOpened' AND "timestamp" >= ${ts(daysBefore(30))}`,
+    sql: `SELECT count(*) AS n FROM "contact" c WHERE c."contactid" IN (SELECT "contactid" FROM "interaction"
+          WHERE "interactiontype" = 'EmailOpened' AND "timestamp" >= ${ts(daysBefore(30))})`,
     target: 'ratio ≤ 1.2',
   },
   {
     name: 'INTERACTION … HAVING(COUNT() > 3, UTCMONTHS(6))',
     segment: 'INTERACTION(EmailClicked, EmailClicked_ContactLink).HAVING(COUNT() > 3, UTCMONTHS(6))',
-    sql: `SELECT count(*) AS n FROM (SELECT "contactid" FROM "interaction"
+    sql: `SELECT count(*) AS n FROM "contact" c WHERE c."contactid" IN (SELECT "contactid" FROM "interaction"
           WHERE "interactiontype" = 'EmailClicked' AND "timestamp" >= ${ts(monthsBefore(6))}
-          GROUP BY "contactid" HAVING count(*) > 3) g`,
+          GROUP BY "contactid" HAVING count(*) > 3)`,
   },
   {
     name: 'profile EXCEPT interactions',

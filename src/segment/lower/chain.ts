@@ -1,5 +1,5 @@
 import { and, entitySource, exists, select } from '../../ir/build.ts';
-import type { Expr } from '../../ir/nodes.ts';
+import type { Expr, Join } from '../../ir/nodes.ts';
 import type { EntityMetadata } from '../../metadata/model.ts';
 import type { Schema } from '../../metadata/schema.ts';
 import { relationshipCondition, type AliasAllocator } from '../../odata/lower/relationships.ts';
@@ -26,6 +26,8 @@ export interface ChainRows {
   readonly entity: EntityMetadata;
   readonly alias: string;
   readonly where?: Expr;
+  /** Steps joined to the last one (each at most one row per row of it, so no duplicates). */
+  readonly joins?: readonly Join[];
   /** Lower-cased user aliases bound to the last step (for ORDERBY/SELECT `alias.prop`). */
   readonly lastAliases: ReadonlySet<string>;
 }
@@ -37,6 +39,8 @@ interface Step {
   readonly conditions: Expr[];
   /** Join condition to the next step (evaluated at this level). */
   link?: Expr;
+  /** The next step holds the lookup to this one: from there this step is one row at most. */
+  toOne?: boolean;
 }
 
 export interface ChainLoweringOptions {
@@ -137,6 +141,7 @@ export function lowerChain(chain: ChainNode, options: ChainLoweringOptions): Cha
         } else {
           const incoming = named.find((r) => r.referencedEntity === from.entity.logicalName)!;
           from.link = relationshipCondition(schema, incoming, to.sqlAlias, from.sqlAlias);
+          from.toOne = true;
         }
         steps.push(to);
         bind(step.alias?.value ?? t.target.logicalName, steps.length - 1);
@@ -146,20 +151,35 @@ export function lowerChain(chain: ChainNode, options: ChainLoweringOptions): Cha
     }
   }
 
-  // Innermost first: step 0's EXISTS goes inside step 1's, and so on up to the last step.
+  // The steps that are at most one row each for a row of the last step (it, or a step it reaches
+  // through lookups it holds, and so on back) join the last step's query without multiplying its
+  // rows; the steps before them nest as EXISTS, innermost first, inside the first joined step.
+  const lastIndex = steps.length - 1;
+  let firstJoined = lastIndex;
+  while (firstJoined > 0 && steps[firstJoined - 1]!.toOne === true) firstJoined--;
   let inner: Expr | undefined;
-  for (let i = 0; i < steps.length - 1; i++) {
+  for (let i = 0; i < firstJoined; i++) {
     const s = steps[i]!;
     const where = and(s.link, ...s.conditions, inner);
     inner = exists(
       select(entitySource(s.entity.logicalName, s.sqlAlias), [], where === undefined ? {} : { where }),
     );
   }
-  const lastIndex = steps.length - 1;
+  const joins: Join[] = [];
+  const conditions: Expr[] = [];
+  for (let i = firstJoined; i < lastIndex; i++) {
+    const s = steps[i]!;
+    joins.push({ type: 'inner', source: entitySource(s.entity.logicalName, s.sqlAlias), on: s.link! });
+    conditions.push(...s.conditions);
+  }
   const last = steps[lastIndex]!;
-  const where = and(...last.conditions, inner);
+  const where = and(...conditions, ...last.conditions, inner);
   const lastAliases = new Set([...userAliases].filter(([, i]) => i === lastIndex).map(([k]) => k));
-  return where === undefined
-    ? { entity: last.entity, alias: last.sqlAlias, lastAliases }
-    : { entity: last.entity, alias: last.sqlAlias, where, lastAliases };
+  return {
+    entity: last.entity,
+    alias: last.sqlAlias,
+    ...(where === undefined ? {} : { where }),
+    ...(joins.length === 0 ? {} : { joins }),
+    lastAliases,
+  };
 }

@@ -100,6 +100,7 @@ class QueryLowering {
     // Ties broken by the primary key, so that consecutive pages neither repeat nor skip rows.
     orderBy.push({ expr: attrRef(alias, entity.primaryIdAttribute), direction: 'asc' });
     const query = select(entitySource(entity.logicalName, alias), columns, {
+      ...(rows.joins !== undefined ? { joins: rows.joins } : {}),
       ...(rows.where !== undefined ? { where: rows.where } : {}),
       orderBy,
       ...(ast.skip !== undefined ? { offset: count(ast.skip.count.text) } : {}),
@@ -150,7 +151,7 @@ class QueryLowering {
 
   /** `EXISTS (a member of `set` whose id is `id`)`, never `id IN (subquery)`. */
   private membership(set: Lowered, id: Expr): Extract<Expr, { kind: 'exists' }> {
-    if (set.kind === 'rows') {
+    if (set.kind === 'rows' && set.joins === undefined) {
       const where = and(cmp('=', attrRef(set.alias, set.entity.primaryIdAttribute), id), set.where);
       return {
         kind: 'exists',
@@ -165,7 +166,7 @@ class QueryLowering {
     const m = this.aliases.next();
     return {
       kind: 'exists',
-      query: select({ kind: 'subquery', query: set.query, alias: m }, [], {
+      query: select({ kind: 'subquery', query: this.idQuery(set), alias: m }, [], {
         where: cmp('=', { kind: 'column', source: m, column: ID_COLUMN }, id),
       }),
       negated: false,
@@ -185,7 +186,10 @@ class QueryLowering {
     return select(
       entitySource(set.entity.logicalName, set.alias),
       [{ expr: attrRef(set.alias, set.entity.primaryIdAttribute), as: ID_COLUMN }],
-      set.where === undefined ? {} : { where: set.where },
+      {
+        ...(set.joins !== undefined ? { joins: set.joins } : {}),
+        ...(set.where !== undefined ? { where: set.where } : {}),
+      },
     );
   }
 
