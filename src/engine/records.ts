@@ -11,7 +11,7 @@ import {
   scalarTypeOf,
   select,
 } from '../ir/build.ts';
-import type { Expr, Join, OrderItem, Row, ScalarType, SelectItem, Value } from '../ir/nodes.ts';
+import type { Expr, Join, OrderItem, RelQuery, Row, ScalarType, SelectItem, Value } from '../ir/nodes.ts';
 import type { AttributeMetadata, EntityMetadata } from '../metadata/model.ts';
 import { isLookupType } from '../metadata/model.ts';
 import type { Schema } from '../metadata/schema.ts';
@@ -476,6 +476,14 @@ export class RecordService {
       // Deleted by a concurrent request between the read and the write.
       if (deleted === 0) throw notFound(e.logicalName, id);
     });
+  }
+
+  /**
+   * Runs an IR query as it is, in this service's session (inside `transaction`, its transaction):
+   * for front ends that build their own queries (FetchXML, segment queries).
+   */
+  async select(query: RelQuery): Promise<Row[]> {
+    return this.session.select(query);
   }
 
   async count(entityName: string, where?: Expr): Promise<number> {

@@ -6,6 +6,7 @@ import type { RecordService } from '../engine/records.ts';
 import type { Schema } from '../metadata/schema.ts';
 import type { ActionRegistry } from './actions.ts';
 import { defaultActions } from './default-actions.ts';
+import { defaultQueryParameters } from './fetchxml-query.ts';
 import { WebApi } from './dispatcher.ts';
 import { errorBody, fastifyErrorResponse, knownErrorResponse, unexpectedErrorResponse } from './errors.ts';
 import { parseJsonBody } from './json-body.ts';
@@ -37,7 +38,7 @@ export interface BuildAppOptions {
    * `defaultActions()` plus your own to add more.
    */
   actions?: ActionRegistry;
-  /** Handlers of non-OData query parameters on entity sets (`fetchXml`, …), by parameter name. */
+  /** Handlers of non-OData query parameters on entity sets, by parameter name (default: `fetchXml`). */
   queryParameters?: ReadonlyMap<string, CustomQueryHandler>;
 }
 
@@ -94,7 +95,7 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
     schema: options.schema,
     records: options.records,
     actions,
-    ...(options.queryParameters !== undefined ? { queryParameters: options.queryParameters } : {}),
+    queryParameters: options.queryParameters ?? defaultQueryParameters(options.records),
     onUnexpectedError: (err, req) =>
       app.log.error({ err, method: req.method, path: req.path }, 'unexpected error in a $batch request'),
   });

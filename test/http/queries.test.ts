@@ -155,8 +155,14 @@ for (const target of storeTargets()) {
       expectError(
         await api.request({ url: 'contacts?fetchXml=%3Cfetch%2F%3E' }),
         400,
+        '0x80040303',
+        /'fetch' element needs one 'entity' element \(line 1, column 1\)/,
+      );
+      expectError(
+        await api.request({ url: 'contacts?savedQuery=00000000-0000-4000-8000-000000000001' }),
+        400,
         '0x80040315',
-        /fetchXml/,
+        /savedQuery/,
       );
     });
 
