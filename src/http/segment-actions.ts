@@ -1,5 +1,6 @@
 import { validateSegmentDefinition } from '../segment/definition-validation.ts';
 import type { ActionRegistry, RegisteredAction } from './actions.ts';
+import { fetchContactsByQueryAction } from './fetch-contacts-action.ts';
 
 const VALIDATE_PARAMETERS = [
   'msdyncrm_segmentname',
@@ -50,7 +51,7 @@ export const validateSegment: RegisteredAction = {
   },
 };
 
-/** Registers the segmentation actions that exist so far. */
+/** Registers the segmentation actions. */
 export function registerSegmentActions(registry: ActionRegistry): ActionRegistry {
-  return registry.register(validateSegment);
+  return registry.register(validateSegment).register(fetchContactsByQueryAction);
 }

@@ -4,13 +4,15 @@ import type { EntityMetadata } from '../metadata/model.ts';
 import { segmentResolver } from './definition-validation.ts';
 import type { QueryNode, SegmentQueryError } from './language/index.ts';
 import { parseSegmentQuery } from './language/index.ts';
-import { lowerSegmentQuery } from './lower/index.ts';
+import { lowerSegmentQuery, type LowerSegmentQueryOptions } from './lower/index.ts';
 import { validateSegmentQuery } from './validation/index.ts';
 
 /** A segment query taken through every stage: parsed, checked against the store, lowered to IR. */
 export interface PreparedSegmentQuery {
   ast: QueryNode;
   query: RelQuery;
+  /** Every member (column `id`), without ORDERBY/SKIP/TAKE/SELECT: what a total counts. */
+  members: RelQuery;
   entity: EntityMetadata;
 }
 
@@ -21,7 +23,12 @@ export interface PreparedSegmentQuery {
 export async function prepareSegmentQuery(
   records: RecordService,
   text: string,
-  options: { requireContact?: boolean; now?: Date } = {},
+  options: {
+    requireContact?: boolean;
+    now?: Date;
+    /** A condition every member must also meet, before ORDERBY/SKIP/TAKE (see LowerSegmentQueryOptions). */
+    restrict?: LowerSegmentQueryOptions['restrict'];
+  } = {},
 ): Promise<PreparedSegmentQuery | { errors: readonly SegmentQueryError[] }> {
   const parsed = parseSegmentQuery(text);
   if (parsed.ast === undefined) return { errors: parsed.errors };
@@ -32,10 +39,21 @@ export async function prepareSegmentQuery(
     requireContact: options.requireContact === true,
   });
   if (errors.length > 0) return { errors };
-  const lowered = lowerSegmentQuery(parsed.ast, {
+  const lowering = {
     schema: records.schema,
     resolveSegment,
     ...(options.now !== undefined ? { now: options.now } : {}),
-  });
-  return { ast: parsed.ast, query: lowered.query, entity: lowered.entity };
+    ...(options.restrict !== undefined ? { restrict: options.restrict } : {}),
+  };
+  const lowered = lowerSegmentQuery(parsed.ast, lowering);
+  const ast = parsed.ast;
+  const shaped =
+    ast.orderBy !== undefined || ast.skip !== undefined || ast.take !== undefined || ast.select !== undefined;
+  const members = shaped
+    ? lowerSegmentQuery(
+        { ...ast, orderBy: undefined, skip: undefined, take: undefined, select: undefined },
+        lowering,
+      ).query
+    : lowered.query;
+  return { ast, query: lowered.query, members, entity: lowered.entity };
 }

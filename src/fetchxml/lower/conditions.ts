@@ -239,7 +239,7 @@ export function lowerCondition(
     case 'null':
       return isNull(column, lowering.negated);
     case 'date':
-      return dateCondition(spec, lowering, c, bound, a, texts, column);
+      return dateCondition(spec, lowering, c, bound, a, texts, column, ctx.utcOffsetMinutes);
     case 'caller':
       return callerCondition(ctx, spec, lowering, c, bound, a, column);
     case 'hierarchy': {
@@ -263,6 +263,7 @@ function dateCondition(
   a: AttributeMetadata,
   texts: readonly { text: string; loc: Loc }[],
   column: Expr,
+  utcOffsetMinutes: number,
 ): Expr {
   const type = scalarTypeOf(a);
   if (type !== 'date' && type !== 'datetime') {
@@ -299,7 +300,7 @@ function dateCondition(
       );
     date = d;
   }
-  return lowerDateFunction(lowering.fn, column, type, amount, date);
+  return lowerDateFunction(lowering.fn, column, type, amount, date, utcOffsetMinutes);
 }
 
 function callerCondition(

@@ -13,6 +13,8 @@ export interface FetchCaller {
 export interface LoweringContext {
   readonly schema: Schema;
   readonly caller: FetchCaller;
+  /** The time zone (minutes east of UTC) whose days the relative date operators count. */
+  readonly utcOffsetMinutes: number;
   /** A fresh IR alias (`<prefix><n>`), unique in the whole query. */
   alias(prefix: string): string;
   /** A link-entity inside a filter (any, not any, all, not all) as a condition on `parent`. */

@@ -30,6 +30,11 @@ export interface LowerFetchOptions {
   readonly caller?: FetchCaller;
   /** The entity the query must be on (the entity set it was sent to). */
   readonly entity?: EntityMetadata;
+  /**
+   * The caller's time zone in minutes east of UTC, for the days of relative date operators;
+   * overrides the fetch's `utc-offset` (default UTC).
+   */
+  readonly utcOffsetMinutes?: number;
 }
 
 /** Where the links of one query level put what they produce. */
@@ -68,6 +73,7 @@ const TRUE: Expr = lit(true, 'boolean');
 
 class FetchLowering implements LoweringContext {
   readonly caller: FetchCaller;
+  readonly utcOffsetMinutes: number;
   private readonly counters = new Map<string, number>();
   private readonly names = new Set<string>();
   private linkCount = 0;
@@ -82,6 +88,7 @@ class FetchLowering implements LoweringContext {
     private readonly options: LowerFetchOptions,
   ) {
     this.caller = options.caller ?? {};
+    this.utcOffsetMinutes = options.utcOffsetMinutes ?? fetch.utcOffset ?? 0;
     this.referenced = referencedAliases(fetch.entity);
   }
 

@@ -33,6 +33,11 @@ export interface LowerSegmentQueryOptions {
   readonly resolveSegment?: (name: string) => ResolvedSegment | undefined;
   /** The evaluation time of DATETIMEUTCNOW() (truncated to the minute); default: the store's clock. */
   readonly now?: Date;
+  /**
+   * A condition every member must also meet, on the member row bound to `alias` (e.g. a business
+   * unit scope); applied before ORDERBY/SKIP/TAKE, so pages are pages of the restricted set.
+   */
+  readonly restrict?: (alias: string, entity: EntityMetadata) => Expr;
 }
 
 export interface LoweredSegmentQuery {
@@ -70,8 +75,13 @@ class QueryLowering {
     }
   }
 
-  query(ast: QueryNode): LoweredSegmentQuery {
-    const body = this.setExpression(ast.body);
+  /** `restrict`: only for the query itself, never for the stored definitions it inlines. */
+  query(ast: QueryNode, restrict?: (alias: string, entity: EntityMetadata) => Expr): LoweredSegmentQuery {
+    let body = this.setExpression(ast.body);
+    if (restrict !== undefined) {
+      const rows = this.asRows(body);
+      body = { ...rows, kind: 'rows', where: and(rows.where, restrict(rows.alias, rows.entity))! };
+    }
     const shaped =
       ast.orderBy !== undefined ||
       ast.skip !== undefined ||
@@ -273,5 +283,5 @@ function count(text: string): number {
  * query that would not pass `validateSegmentQuery`.
  */
 export function lowerSegmentQuery(ast: QueryNode, options: LowerSegmentQueryOptions): LoweredSegmentQuery {
-  return new QueryLowering(options.schema, options.now, options.resolveSegment).query(ast);
+  return new QueryLowering(options.schema, options.now, options.resolveSegment).query(ast, options.restrict);
 }
