@@ -1,5 +1,5 @@
 import { ROOT } from '../../engine/record-types.ts';
-import { and, attrRef, entitySource, exists, lit, not } from '../../ir/build.ts';
+import { and, attrRef, entitySource, exists } from '../../ir/build.ts';
 import type { Expr, Join } from '../../ir/nodes.ts';
 import type { EntityMetadata } from '../../metadata/model.ts';
 import type { Schema } from '../../metadata/schema.ts';
@@ -68,9 +68,6 @@ function referencedAliases(content: EntityContent, out = new Set<string>()): Set
   return out;
 }
 
-const FALSE: Expr = lit(false, 'boolean');
-const TRUE: Expr = lit(true, 'boolean');
-
 class FetchLowering implements LoweringContext {
   readonly caller: FetchCaller;
   readonly utcOffsetMinutes: number;
@@ -135,7 +132,7 @@ class FetchLowering implements LoweringContext {
   ): void {
     for (const node of links) {
       if (this.onlyFilters(node, parent)) {
-        placement.push(exists(this.linkedRows(node, parent, level.scope, undefined)));
+        placement.push(exists(this.linkedRows(node, parent, level.scope).matching));
         continue;
       }
       if (node.linkType === 'outer' && this.membershipFilter(node, parent) && node.links.length === 0) {
@@ -158,7 +155,7 @@ class FetchLowering implements LoweringContext {
       const visible = level.scope.snapshot();
       const on: (Expr | undefined)[] = [lowerFilters(this, node.filters, bound, visible)];
       const semi = node.links.filter((l) => this.onlyFilters(l, bound));
-      for (const l of semi) on.push(exists(this.linkedRows(l, bound, visible, undefined)));
+      for (const l of semi) on.push(exists(this.linkedRows(l, bound, visible).matching));
       level.joins.push(...path.joins('left', and(...on)));
       this.links(
         node.links.filter((l) => !semi.includes(l)),
@@ -197,12 +194,8 @@ class FetchLowering implements LoweringContext {
    * The rows a semi-join or filter link reaches from the parent row, as a correlated subquery
    * kept where `condition(linkCondition)` holds (`condition` defaults to the link's own filters).
    */
-  private linkedRows(
-    node: LinkEntityNode,
-    parent: BoundEntity,
-    scope: AliasScope,
-    condition: ((own: Expr | undefined) => Expr | undefined) | undefined,
-  ) {
+  /** The linked rows, and the linked rows that satisfy the link's own filters and links. */
+  private linkedRows(node: LinkEntityNode, parent: BoundEntity, scope: AliasScope) {
     this.noColumns(node);
     const path = this.path(node, parent);
     const level: Level = { scope: new AliasScope(scope), joins: [], where: [], deferred: [], main: false };
@@ -210,26 +203,29 @@ class FetchLowering implements LoweringContext {
     this.links(node.links, path.bound, level, level.where);
     for (const d of level.deferred) d();
     const own = and(lowerFilters(this, node.filters, path.bound, level.scope), ...level.where);
-    return path.subquery(level.joins, condition === undefined ? own : condition(own));
+    return {
+      every: path.subquery(level.joins, undefined),
+      matching: path.subquery(level.joins, own),
+    };
   }
 
+  /**
+   * The filter links, as Dataverse documents them: `any` / `not any` — parents with / without a
+   * linked row satisfying the link's filters; `all` — parents that have linked rows, none of which
+   * satisfies the filters (Dataverse's wording: invert the filters to ask "every linked row
+   * satisfies"); `not all` — the same as `any`, despite the name.
+   */
   filterLink(node: LinkEntityNode, parent: BoundEntity, scope: AliasScope): Expr {
-    // all: no linked row fails the link's filters; not all: some linked row fails them.
-    const failing = (own: Expr | undefined) =>
-      own === undefined ? FALSE : not({ kind: 'coalesce', operands: [own, FALSE] });
     switch (node.linkType) {
       case 'any':
-        return exists(this.linkedRows(node, parent, scope, undefined));
-      case 'not any':
-        return exists(this.linkedRows(node, parent, scope, undefined), true);
-      case 'all':
-        return node.filters.length === 0 && node.links.length === 0
-          ? TRUE
-          : exists(this.linkedRows(node, parent, scope, failing), true);
       case 'not all':
-        return node.filters.length === 0 && node.links.length === 0
-          ? FALSE
-          : exists(this.linkedRows(node, parent, scope, failing));
+        return exists(this.linkedRows(node, parent, scope).matching);
+      case 'not any':
+        return exists(this.linkedRows(node, parent, scope).matching, true);
+      case 'all': {
+        const rows = this.linkedRows(node, parent, scope);
+        return and(exists(rows.every), exists(rows.matching, true))!;
+      }
       default:
         throw fetchXmlError(node.loc, `The link-type '${node.linkType}' cannot be used inside a filter.`);
     }

@@ -1,4 +1,5 @@
-import { and, attrRef, cmp, entitySource, exists, keyRef, lit, select } from '../../ir/build.ts';
+import { and, attrRef, cmp, entitySource, exists, keyRef, lit, not, or, select } from '../../ir/build.ts';
+import { renameAlias } from '../../ir/rename.ts';
 import type { Expr, OrderItem, RelQuery, SelectItem } from '../../ir/nodes.ts';
 import type { EntityMetadata } from '../../metadata/model.ts';
 import type { Schema } from '../../metadata/schema.ts';
@@ -143,6 +144,8 @@ class QueryLowering {
 
   private combine(operator: SetOperationNode['operator'], left: Lowered, right: Lowered): Lowered {
     const entity = left.entity;
+    const merged = this.merge(operator, left, right);
+    if (merged !== undefined) return merged;
     if (operator === 'EXCEPT') {
       // Anti-join: the left rows for which no right member has the same id.
       const rows = this.asRows(left);
@@ -157,6 +160,44 @@ class QueryLowering {
       right: this.idQuery(right),
     };
     return { kind: 'ids', query, entity };
+  }
+
+  /**
+   * Two row sets of the same entity combined as one condition on one scan: the right operand's
+   * condition, rebound to the left operand's rows, is AND-ed (INTERSECT), OR-ed (UNION) or negated
+   * (EXCEPT: `NOT COALESCE(c, FALSE)`, so rows where it is unknown stay, as with NOT EXISTS).
+   * Undefined when an operand joins other steps (its rows are not one entity's rows under a
+   * condition), and for UNION when either side is every row.
+   */
+  private merge(operator: SetOperationNode['operator'], left: Lowered, right: Lowered): Lowered | undefined {
+    if (left.kind !== 'rows' || right.kind !== 'rows' || right.joins !== undefined) return undefined;
+    const rightWhere =
+      right.where === undefined ? undefined : renameAlias(right.where, right.alias, left.alias);
+    const rows = (where: Expr | undefined): Lowered => ({
+      kind: 'rows',
+      entity: left.entity,
+      alias: left.alias,
+      ...(left.joins !== undefined ? { joins: left.joins } : {}),
+      ...(where !== undefined ? { where } : {}),
+      lastAliases: new Set(),
+    });
+    switch (operator) {
+      case 'INTERSECT':
+        return rows(and(left.where, rightWhere));
+      case 'EXCEPT':
+        return rows(
+          and(
+            left.where,
+            rightWhere === undefined
+              ? lit(false, 'boolean')
+              : not({ kind: 'coalesce', operands: [rightWhere, lit(false, 'boolean')] }),
+          ),
+        );
+      case 'UNION':
+        if (left.joins !== undefined || left.where === undefined || rightWhere === undefined)
+          return undefined;
+        return rows(or(left.where, rightWhere));
+    }
   }
 
   /** `EXISTS (a member of `set` whose id is `id`)`, never `id IN (subquery)`. */

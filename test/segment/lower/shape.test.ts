@@ -42,17 +42,46 @@ describe('segment query lowering: IR shape', () => {
     );
   });
 
-  it('EXCEPT is an anti-join on the id', () => {
-    const { query } = lowered("PROFILE(contact) EXCEPT PROFILE(contact).FILTER(firstname == 'x')");
-    const right = select(entitySource('contact', 's2'), [], {
-      where: and(
-        cmp('=', attrRef('s2', 'contactid'), attrRef('s1', 'contactid')),
-        cmp('=', attrRef('s2', 'firstname'), lit('x', 'string'), true),
-      )!,
+  it('set operations on rows of one entity merge into one condition on one scan', () => {
+    const x = (alias: string) => cmp('=', attrRef(alias, 'firstname'), lit('x', 'string'), true);
+    const y = (alias: string) => cmp('=', attrRef(alias, 'lastname'), lit('y', 'string'), true);
+    const one = (where: Expr) => select(entitySource('contact', 's1'), idOf('s1', 'contact'), { where });
+    const no = lit(false, 'boolean');
+    assert.deepEqual(
+      lowered("PROFILE(contact).FILTER(lastname == 'y') EXCEPT PROFILE(contact).FILTER(firstname == 'x')")
+        .query,
+      one(and(y('s1'), { kind: 'not', operand: { kind: 'coalesce', operands: [x('s1'), no] } })!),
+    );
+    assert.deepEqual(
+      lowered("PROFILE(contact).FILTER(lastname == 'y') INTERSECT PROFILE(contact).FILTER(firstname == 'x')")
+        .query,
+      one(and(y('s1'), x('s1'))!),
+    );
+    assert.deepEqual(
+      lowered("PROFILE(contact).FILTER(lastname == 'y') UNION PROFILE(contact).FILTER(firstname == 'x')")
+        .query,
+      one({ kind: 'or', operands: [y('s1'), x('s1')] }),
+    );
+  });
+
+  it('EXCEPT of an id set is an anti-join on the id', () => {
+    const { query } = lowered(
+      "PROFILE(contact) EXCEPT (PROFILE(contact).FILTER(firstname == 'x') UNION PROFILE(contact))",
+    );
+    const right = {
+      kind: 'setop' as const,
+      op: 'union' as const,
+      left: select(entitySource('contact', 's2'), idOf('s2', 'contact'), {
+        where: cmp('=', attrRef('s2', 'firstname'), lit('x', 'string'), true),
+      }),
+      right: select(entitySource('contact', 's3'), idOf('s3', 'contact')),
+    };
+    const member = select({ kind: 'subquery', query: right, alias: 's4' }, [], {
+      where: cmp('=', { kind: 'column', source: 's4', column: 'id' }, attrRef('s1', 'contactid')),
     });
     assert.deepEqual(
       query,
-      select(entitySource('contact', 's1'), idOf('s1', 'contact'), { where: exists(right, true) }),
+      select(entitySource('contact', 's1'), idOf('s1', 'contact'), { where: exists(member, true) }),
     );
   });
 
