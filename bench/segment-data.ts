@@ -36,7 +36,7 @@ function uuid(store: Store, prefix: number, i: string): string {
 }
 
 const series = (store: Store, n: number) =>
-  store === 'duckdb' ? `range(1, ${n + 1}) AS g(i)` : `generate_series(1, ${n}) AS g(i)`;
+  store === 'duckdb' ? `range(1, ${n + 1}) AS g(i)` : `generate_series(CAST(1 AS bigint), ${n}) AS g(i)`;
 
 /** `CASE WHEN x < b1 THEN v1 WHEN x < b2 THEN v2 … ELSE last END` over cumulative bounds. */
 function pickBy(x: string, choices: readonly [number, string][], otherwise: string): string {

@@ -1,22 +1,29 @@
 #!/usr/bin/env node
 /**
- * Runs a command against a throwaway PostgreSQL 15 cluster:
+ * Runs a command against throwaway PostgreSQL 15 clusters:
  *
  *   node scripts/with-postgres.mjs npm test
+ *   node scripts/with-postgres.mjs --clusters 2 node --import tsx --test test/scale-out/*.test.ts
  *
- * It creates a cluster in a fresh directory under /tmp (as user postgres when run as root, since
- * the server refuses to run as root), starts it on a free port from 55500 on, bound to 127.0.0.1
- * only and tuned for throwaway data (no fsync), waits until it accepts connections, and runs the
- * command with SEGMENTD_TEST_DATABASE_URL pointing at it. Whatever happens — the command fails,
- * Ctrl-C, SIGTERM — the server is stopped and the directory removed afterwards. The exit code is
- * the command's (128 + signal number when it was killed by a signal).
+ * It creates each cluster in a fresh directory under /tmp (as user postgres when run as root,
+ * since the server refuses to run as root), starts it on a free port from 55500 on, bound to
+ * 127.0.0.1 only and tuned for throwaway data (no fsync), waits until it accepts connections, and
+ * runs the command with SEGMENTD_TEST_DATABASE_URL pointing at the first cluster (and
+ * SEGMENTD_TEST_DATABASE_URL_2, _3, … at the others: two servers are what the scale-out test
+ * partitions its tables across). Whatever happens — the command fails, Ctrl-C, SIGTERM — every
+ * server is stopped and its directory removed afterwards. The exit code is the command's
+ * (128 + signal number when it was killed by a signal).
+ *
+ * Options (before the command):
+ *   --clusters N            start N independent clusters (default 1, at most 4)
  *
  * Environment:
  *   SEGMENTD_PG_BIN         PostgreSQL binaries (default /usr/lib/postgresql/15/bin)
  *   SEGMENTD_PG_PORT        first port to try (default 55500)
  *   SEGMENTD_PG_KEEP=1      keep the cluster directory afterwards (for looking at the server log)
- *   SEGMENTD_PG_STATE_FILE  file to write the cluster directory into while it exists, so an outer
- *                           script (.ci/run) can still stop the server if this process is killed
+ *   SEGMENTD_PG_STATE_FILE  file to write the cluster directories into (one a line) while they
+ *                           exist, so an outer script (.ci/run) can still stop the servers if this
+ *                           process is killed
  */
 import { spawn, spawnSync } from 'node:child_process';
 import console from 'node:console';
@@ -33,6 +40,10 @@ const PORT_ATTEMPTS = 100;
 const START_ATTEMPTS = 3;
 const READY_TIMEOUT_MS = 30_000;
 const URL_VARIABLE = 'SEGMENTD_TEST_DATABASE_URL';
+const MAX_CLUSTERS = 4;
+
+/** The variable naming cluster `index` (0-based): the first keeps the name every test reads. */
+const urlVariable = (index) => (index === 0 ? URL_VARIABLE : `${URL_VARIABLE}_${index + 1}`);
 
 /** A failure of the harness itself (not of the command it runs). */
 class HarnessError extends Error {}
@@ -95,6 +106,14 @@ function tail(file, lines = 30) {
   }
 }
 
+/** The directories of the clusters that exist, in the state file for .ci/run's EXIT trap. */
+const liveDirs = new Set();
+
+function writeState() {
+  const file = process.env.SEGMENTD_PG_STATE_FILE;
+  if (file) writeFileSync(file, [...liveDirs].map((d) => `${d}\n`).join(''));
+}
+
 /** A cluster in a fresh directory; `stop()` is safe to call at any point, and more than once. */
 class Cluster {
   constructor() {
@@ -107,7 +126,8 @@ class Cluster {
     this.log = join(this.dir, 'server.log');
     this.port = undefined;
     this.started = false;
-    if (process.env.SEGMENTD_PG_STATE_FILE) writeFileSync(process.env.SEGMENTD_PG_STATE_FILE, this.dir);
+    liveDirs.add(this.dir);
+    writeState();
   }
 
   init() {
@@ -120,8 +140,8 @@ class Cluster {
     if (r.status !== 0) throw new HarnessError(`initdb failed:\n${r.output}`);
   }
 
-  async start() {
-    let from = FIRST_PORT;
+  /** Starts the server on the first free port from `from` on. */
+  async start(from = FIRST_PORT) {
     for (let attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
       const port = await findFreePort(from);
       say(`starting PostgreSQL on 127.0.0.1:${port}`);
@@ -195,16 +215,22 @@ class Cluster {
     } else {
       rmSync(this.dir, { recursive: true, force: true });
     }
-    if (process.env.SEGMENTD_PG_STATE_FILE) writeFileSync(process.env.SEGMENTD_PG_STATE_FILE, '');
+    liveDirs.delete(this.dir);
+    writeState();
   }
 }
 
-/** Runs the command with the database URL; resolves to its exit code. */
-function runCommand(argv, url, onChild) {
+/**
+ * Runs the command with the database URLs in `urls`; resolves to its exit code. URL variables of
+ * clusters not started here are removed, so the command never sees a server from an outer run.
+ */
+function runCommand(argv, urls, onChild) {
+  const env = { ...process.env };
+  for (let i = 0; i < MAX_CLUSTERS; i++) delete env[urlVariable(i)];
   return new Promise((resolve) => {
     const child = spawn(argv[0], argv.slice(1), {
       stdio: 'inherit',
-      env: { ...process.env, [URL_VARIABLE]: url },
+      env: { ...env, ...urls },
     });
     onChild(child);
     child.once('error', (e) => {
@@ -215,12 +241,30 @@ function runCommand(argv, url, onChild) {
   });
 }
 
+/** `[--clusters N] command...` → { clusters, argv }, or a usage error message. */
+function parseArguments(args) {
+  let clusters = 1;
+  let rest = args;
+  if (rest[0] === '--clusters' || rest[0]?.startsWith('--clusters=')) {
+    const text = rest[0] === '--clusters' ? rest[1] : rest[0].slice('--clusters='.length);
+    clusters = Number(text);
+    if (!Number.isInteger(clusters) || clusters < 1 || clusters > MAX_CLUSTERS) {
+      return { error: `--clusters takes a whole number from 1 to ${MAX_CLUSTERS}, got '${text ?? ''}'` };
+    }
+    rest = rest.slice(rest[0] === '--clusters' ? 2 : 1);
+  }
+  if (rest.length === 0) return { error: 'no command given' };
+  return { clusters, argv: rest };
+}
+
 async function main() {
-  const argv = process.argv.slice(2);
-  if (argv.length === 0) {
-    console.error('usage: node scripts/with-postgres.mjs <command> [args...]');
+  const parsed = parseArguments(process.argv.slice(2));
+  if (parsed.error !== undefined) {
+    console.error(`with-postgres: ${parsed.error}`);
+    console.error('usage: node scripts/with-postgres.mjs [--clusters N] <command> [args...]');
     return 2;
   }
+  const { argv } = parsed;
   if (!existsSync(join(PG_BIN, 'initdb'))) {
     console.error(
       `with-postgres: PostgreSQL 15 is not installed (no ${join(PG_BIN, 'initdb')}).\n` +
@@ -239,17 +283,25 @@ async function main() {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, onSignal);
   const signalled = () => (interrupted ? 128 + (constants.signals[interrupted] ?? 0) : undefined);
 
-  let cluster;
+  const clusters = [];
   try {
-    cluster = new Cluster();
-    cluster.init();
-    if (signalled()) return signalled();
-    await cluster.start();
-    if (signalled()) return signalled();
-    await cluster.waitUntilReady();
-    if (signalled()) return signalled();
-    say(`running ${argv.join(' ')} with ${URL_VARIABLE}=${cluster.url}`);
-    const code = await runCommand(argv, cluster.url, (c) => (child = c));
+    const env = {};
+    let port = FIRST_PORT;
+    for (let i = 0; i < parsed.clusters; i++) {
+      const cluster = new Cluster();
+      clusters.push(cluster);
+      cluster.init();
+      if (signalled()) return signalled();
+      await cluster.start(port);
+      if (signalled()) return signalled();
+      await cluster.waitUntilReady();
+      if (signalled()) return signalled();
+      env[urlVariable(i)] = cluster.url;
+      port = cluster.port + 1;
+    }
+    const urls = Object.entries(env).map(([name, url]) => `${name}=${url}`);
+    say(`running ${argv.join(' ')} with ${urls.join(' ')}`);
+    const code = await runCommand(argv, env, (c) => (child = c));
     say(`${argv[0]} exited with ${code}`);
     return signalled() ?? code;
   } catch (e) {
@@ -257,7 +309,14 @@ async function main() {
     console.error(`with-postgres: ${e.message}`);
     return 1;
   } finally {
-    cluster?.stop();
+    // Every cluster is stopped even when stopping another one throws.
+    for (const cluster of clusters.reverse()) {
+      try {
+        cluster.stop();
+      } catch (e) {
+        console.error(`with-postgres: could not stop the cluster in ${cluster.dir}: ${e.message}`);
+      }
+    }
   }
 }
 

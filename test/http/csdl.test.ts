@@ -8,7 +8,7 @@ import { buildCsdl } from '../../src/odata/csdl.ts';
 import { serviceDocument } from '../../src/odata/service-document.ts';
 
 const schema = schemaFromDocument(undefined);
-// The default registry holds the bulk actions and msdyncrm_ValidateSegment.
+// The default registry holds the bulk actions and the segmentation actions.
 const actions: ActionDefinition[] = defaultActions().definitions();
 const csdl = buildCsdl(schema, actions);
 
@@ -137,10 +137,13 @@ describe('$metadata (CSDL)', () => {
     );
     assert.ok(bindings.includes('parentcustomerid_account->accounts'));
     assert.ok(bindings.includes('parentcustomerid_contact->contacts'));
+    // Unbound actions get an import; the bound bulk actions do not.
     const imports = all(container, 'ActionImport').map((a) => a.attributes);
-    assert.deepEqual(imports, [
-      { Name: 'msdyncrm_ValidateSegment', Action: 'Microsoft.Dynamics.CRM.msdyncrm_ValidateSegment' },
-    ]);
+    const names = imports.map((a) => a.Name);
+    for (const name of ['msdyncrm_ValidateSegment', 'msdyncrm_FetchContactsByQuery'])
+      assert.ok(names.includes(name), `${name} has an ActionImport`);
+    assert.ok(!names.includes('CreateMultiple'));
+    for (const a of imports) assert.equal(a.Action, `Microsoft.Dynamics.CRM.${a.Name}`);
   });
 
   it('declares registered actions with parameters, return types and response complex types', () => {
