@@ -185,14 +185,7 @@ class QueryLowering {
       case 'INTERSECT':
         return rows(and(left.where, rightWhere));
       case 'EXCEPT':
-        return rows(
-          and(
-            left.where,
-            rightWhere === undefined
-              ? lit(false, 'boolean')
-              : not({ kind: 'coalesce', operands: [rightWhere, lit(false, 'boolean')] }),
-          ),
-        );
+        return rows(and(left.where, rightWhere === undefined ? lit(false, 'boolean') : notTrue(rightWhere)));
       case 'UNION':
         if (left.joins !== undefined || left.where === undefined || rightWhere === undefined)
           return undefined;
@@ -311,6 +304,34 @@ class QueryLowering {
       }),
     );
   }
+}
+
+/** Conditions that are never unknown: their negation needs no COALESCE. */
+function neverNull(e: Expr): boolean {
+  switch (e.kind) {
+    case 'exists':
+    case 'isNull':
+      return true;
+    case 'literal':
+      return e.value !== null;
+    case 'not':
+      return neverNull(e.operand);
+    case 'and':
+    case 'or':
+      return e.operands.every(neverNull);
+    default:
+      return false;
+  }
+}
+
+/**
+ * "`e` is not true": `NOT e` where `e` is never unknown (a NOT EXISTS stays a plain anti-join the
+ * planners recognise), else `NOT COALESCE(e, FALSE)`.
+ */
+function notTrue(e: Expr): Expr {
+  if (e.kind === 'exists') return { ...e, negated: !e.negated };
+  if (neverNull(e)) return not(e);
+  return not({ kind: 'coalesce', operands: [e, lit(false, 'boolean')] });
 }
 
 function count(text: string): number {
