@@ -14,6 +14,22 @@ export interface Settings {
   logLevel: string;
   /** Largest accepted request body in bytes. */
   bodyLimit: number;
+  /** Background segment jobs (going live, refreshes, member operations). */
+  jobs: JobSettings;
+}
+
+export interface JobSettings {
+  /** Jobs run at once (SEGMENTD_JOB_CONCURRENCY, default 2). */
+  concurrency: number;
+  /**
+   * How long a job stays claimed without a heartbeat (SEGMENTD_JOB_LEASE_MS, default 30 s): after
+   * a crash, the job runs again once this has passed.
+   */
+  leaseMs: number;
+  /** How often to look for due jobs when not woken (SEGMENTD_JOB_POLL_MS, default 1 s). */
+  pollMs: number;
+  /** Attempts before a job fails for good (SEGMENTD_JOB_MAX_ATTEMPTS, default 5). */
+  maxAttempts: number;
 }
 
 export class SettingsError extends Error {
@@ -22,6 +38,25 @@ export class SettingsError extends Error {
 
 function nonEmpty(v: string | undefined): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v;
+}
+
+/** A whole number from the environment within [min, max], or the default when unset. */
+function wholeNumber(env: NodeJS.ProcessEnv, name: string, dflt: number, min: number, max: number): number {
+  const text = nonEmpty(env[name]);
+  if (text === undefined) return dflt;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new SettingsError(`${name} must be a whole number from ${min} to ${max}, got '${text}'`);
+  return n;
+}
+
+function jobSettingsFrom(env: NodeJS.ProcessEnv): JobSettings {
+  return {
+    concurrency: wholeNumber(env, 'SEGMENTD_JOB_CONCURRENCY', 2, 1, 64),
+    leaseMs: wholeNumber(env, 'SEGMENTD_JOB_LEASE_MS', 30_000, 100, 3_600_000),
+    pollMs: wholeNumber(env, 'SEGMENTD_JOB_POLL_MS', 1000, 5, 600_000),
+    maxAttempts: wholeNumber(env, 'SEGMENTD_JOB_MAX_ATTEMPTS', 5, 1, 1000),
+  };
 }
 
 export function settingsFrom(env: NodeJS.ProcessEnv, overrides: Partial<Settings> = {}): Settings {
@@ -43,5 +78,6 @@ export function settingsFrom(env: NodeJS.ProcessEnv, overrides: Partial<Settings
     schemaFile: overrides.schemaFile ?? nonEmpty(env.SEGMENTD_SCHEMA),
     logLevel: overrides.logLevel ?? nonEmpty(env.LOG_LEVEL) ?? 'info',
     bodyLimit,
+    jobs: overrides.jobs ?? jobSettingsFrom(env),
   };
 }

@@ -1,6 +1,6 @@
 import { appendOnlyError } from './interaction-rules.ts';
 import type { Schema } from '../metadata/schema.ts';
-import type { EntityMetadata } from '../metadata/model.ts';
+import type { AttributeMetadata, EntityMetadata } from '../metadata/model.ts';
 import { isLookupType, isPolymorphicLookup } from '../metadata/model.ts';
 import { badPayload } from './errors.ts';
 import type { AttributeValues } from './record-types.ts';
@@ -48,7 +48,7 @@ export function parseEntityBody(
       continue;
     }
     if (key.startsWith('@') || key.includes('@')) continue; // instance and property annotations
-    const a = entity.attributes.get(key);
+    const a = entity.attributes.get(key) ?? aliasedAttribute(entity, key, body as Record<string, unknown>);
     if (a === undefined) {
       const lookup = /^_(.+)_value$/.exec(key)?.[1];
       if (lookup !== undefined && entity.attributes.has(lookup)) {
@@ -81,9 +81,31 @@ export function parseEntityBody(
         `The property '${key}' of '${entity.logicalName}' can only be set when the record is created.`,
       );
     }
-    values[key] = convertAttributeValue(entity, a, raw);
+    const text = a.jsonText === 'array' && Array.isArray(raw) ? JSON.stringify(raw) : raw;
+    values[a.logicalName] = convertAttributeValue(entity, a, text);
   }
   return values;
+}
+
+/**
+ * The attribute `key` is another name of (`AttributeMetadata.aliases`), if any. A body that also
+ * names the attribute itself is refused: two values for one property.
+ */
+function aliasedAttribute(
+  entity: EntityMetadata,
+  key: string,
+  body: Record<string, unknown>,
+): AttributeMetadata | undefined {
+  for (const a of entity.attributes.values()) {
+    if (a.aliases?.includes(key) !== true) continue;
+    if (Object.hasOwn(body, a.logicalName)) {
+      throw badPayload(
+        `'${key}' is another name of '${a.logicalName}'; send the value once, under one of the two names.`,
+      );
+    }
+    return a;
+  }
+  return undefined;
 }
 
 function bindLookup(

@@ -16,6 +16,7 @@ import type { AttributeMetadata, EntityMetadata } from '../metadata/model.ts';
 import { isLookupType } from '../metadata/model.ts';
 import type { Schema } from '../metadata/schema.ts';
 import { INTERACTION_ENTITY } from '../metadata/interactions.ts';
+import { EntityRuleSet, type EntityRules, type RuleContext } from './entity-rules.ts';
 import { appendOnlyError, checkInteraction } from './interaction-rules.ts';
 import type { Store, StoreSession } from '../store/store.ts';
 import { DuplicateKeyError, TransactionConflictError } from '../store/store.ts';
@@ -58,11 +59,24 @@ const orderColumn = (i: number) => `sd_o${i}`;
 export interface RecordServiceOptions {
   /** The current time (tests pin it). */
   now?: () => Date;
+  /** Rules of entities with behaviour of their own (default: an empty set to register into). */
+  rules?: EntityRuleSet;
 }
 
 interface Defaults {
   businessUnitId: string;
   userId: string;
+}
+
+/** What the services of one store share: the transaction copies and `inSession` views. */
+interface Shared {
+  clock: VersionClock;
+  defaults: Defaults | undefined;
+  rules: EntityRuleSet;
+  /** False for the server's own writes (`inSession(tx, { rules: false })`). */
+  applyRules: boolean;
+  /** Callbacks to run once the transaction of this service commits (transaction copies only). */
+  commitHooks: (() => void)[] | undefined;
 }
 
 /**
@@ -76,17 +90,75 @@ export class RecordService {
   private readonly now: () => Date;
   private readonly clock: VersionClock;
   private defaults: Defaults | undefined;
+  private readonly ruleSet: EntityRuleSet;
+  private readonly applyRules: boolean;
+  private readonly commitHooks: (() => void)[] | undefined;
 
   constructor(
     private readonly store: Store,
     options: RecordServiceOptions = {},
-    private readonly session: StoreSession = store,
-    shared?: { clock: VersionClock; defaults: Defaults | undefined },
+    /** Where this service reads and writes: the store, or one of its transactions. */
+    readonly session: StoreSession = store,
+    shared?: Shared,
   ) {
     this.schema = store.schema;
     this.now = options.now ?? (() => new Date());
     this.clock = shared?.clock ?? new VersionClock();
     this.defaults = shared?.defaults;
+    this.ruleSet = shared?.rules ?? options.rules ?? new EntityRuleSet();
+    this.applyRules = shared?.applyRules ?? true;
+    this.commitHooks = shared?.commitHooks;
+  }
+
+  /** The entity rules this service (and its transactions) run; register rules here. */
+  get rules(): EntityRuleSet {
+    return this.ruleSet;
+  }
+
+  /**
+   * A service over `session`, a transaction of the same store that the caller runs (a job's
+   * step, say), sharing this service's clock, defaults and rules. With `rules: false` its writes
+   * skip the entity rules: the server's own writes (a job setting a segment Live).
+   */
+  inSession(session: StoreSession, options: { rules?: boolean } = {}): RecordService {
+    return new RecordService(this.store, { now: this.now }, session, {
+      ...this.shared(),
+      applyRules: options.rules ?? this.applyRules,
+      commitHooks: undefined,
+    });
+  }
+
+  /**
+   * Runs `fn` once the current transaction commits (at once when this service is not in a
+   * transaction it started; soon after, for a session the caller runs).
+   */
+  afterCommit(fn: () => void): void {
+    if (this.commitHooks !== undefined) this.commitHooks.push(fn);
+    else setImmediate(fn);
+  }
+
+  private shared(): Shared {
+    return {
+      clock: this.clock,
+      defaults: this.defaults,
+      rules: this.ruleSet,
+      applyRules: this.applyRules,
+      commitHooks: this.commitHooks,
+    };
+  }
+
+  /** The rules to run for writes of `e` through this service, if any. */
+  private rulesOf(e: EntityMetadata): EntityRules | undefined {
+    return this.applyRules ? this.ruleSet.get(e.logicalName) : undefined;
+  }
+
+  private ruleContext(): RuleContext {
+    return {
+      records: this,
+      session: this.session,
+      now: this.now(),
+      afterCommit: (fn) => this.afterCommit(fn),
+    };
   }
 
   private get inTransaction(): boolean {
@@ -106,9 +178,10 @@ export class RecordService {
   /**
    * A transaction of the engine's own: when the store refuses it because another transaction
    * wrote the same rows at the same moment, it runs again (it re-reads everything it checks), a
-   * few times with a short random pause, before the caller is told to retry.
+   * few times with a short random pause, before the caller is told to retry. `fn` must be safe to
+   * run again (read what it checks inside).
    */
-  private async atomically<T>(fn: (records: RecordService) => Promise<T>): Promise<T> {
+  async atomically<T>(fn: (records: RecordService) => Promise<T>): Promise<T> {
     if (this.inTransaction) return fn(this);
     for (let attempt = 1; ; attempt++) {
       try {
@@ -121,12 +194,31 @@ export class RecordService {
     }
   }
 
-  /** Runs `fn` with a service bound to one new store transaction (sharing clock and defaults). */
+  /**
+   * Runs `fn` with a service bound to one new store transaction (sharing clock, defaults and
+   * rules); the callbacks its writes registered with `afterCommit` run once it has committed.
+   */
   private async inStoreTransaction<T>(fn: (records: RecordService) => Promise<T>): Promise<T> {
     const defaults = await this.ensureDefaults();
-    return this.store.transaction((tx) =>
-      fn(new RecordService(this.store, { now: this.now }, tx, { clock: this.clock, defaults })),
+    const hooks: (() => void)[] = [];
+    const result = await this.store.transaction((tx) =>
+      fn(
+        new RecordService(this.store, { now: this.now }, tx, {
+          ...this.shared(),
+          defaults,
+          commitHooks: hooks,
+        }),
+      ),
     );
+    for (const hook of hooks) {
+      try {
+        hook();
+      } catch (err) {
+        // The write has committed; a failing notification must not turn it into an error.
+        process.emitWarning(`an after-commit callback failed: ${String(err)}`, 'RecordServiceWarning');
+      }
+    }
+    return result;
   }
 
   /**
@@ -202,6 +294,8 @@ export class RecordService {
   /** Creates a record and returns its id. A client-supplied primary id is kept. */
   async create(entityName: string, values: AttributeValues): Promise<WriteResult> {
     const e = this.entity(entityName);
+    const rules = this.rulesOf(e);
+    if (rules !== undefined) return this.atomically((records) => records.createWithRules(e, rules, values));
     values = this.checkedForCreate(e, values);
     const row = await this.prepareCreate(e, values);
     await this.checkLookupTargets(e, values);
@@ -209,9 +303,42 @@ export class RecordService {
     return { id: row[e.primaryIdAttribute] as string, created: true };
   }
 
+  /** A create that runs the entity's rules, inside a transaction. */
+  private async createWithRules(
+    e: EntityMetadata,
+    rules: EntityRules,
+    values: AttributeValues,
+  ): Promise<WriteResult> {
+    const ctx = this.ruleContext();
+    if (rules.beforeCreate !== undefined) values = await rules.beforeCreate(ctx, values);
+    values = this.checkedForCreate(e, values);
+    const row = await this.prepareCreate(e, values);
+    await this.checkLookupTargets(e, values);
+    const key = await this.insertRow(this.session, e, row);
+    const id = row[e.primaryIdAttribute] as string;
+    if (rules.afterCreate !== undefined) await rules.afterCreate(ctx, { id, key, values: row });
+    return { id, created: true };
+  }
+
   /** Creates many records in one transaction through the store's bulk path; all or nothing. */
   async createMultiple(entityName: string, list: AttributeValues[]): Promise<string[]> {
     const e = this.entity(entityName);
+    // Entities with rules are created one by one (the rules see each record), still all or nothing.
+    if (this.rulesOf(e) !== undefined) {
+      return this.atomically(async (records) => {
+        const ids: string[] = [];
+        for (const [i, values] of list.entries()) {
+          try {
+            ids.push((await records.create(e.logicalName, values)).id);
+          } catch (err) {
+            if (err instanceof DataverseError)
+              throw new DataverseError(err.kind, err.code, `Targets[${i}]: ${err.message}`);
+            throw err;
+          }
+        }
+        return ids;
+      });
+    }
     const rows: AttributeValues[] = [];
     const ids = new Set<string>();
     list = list.map((values, i) => this.checkedForCreate(e, values, `Targets[${i}]: `));
@@ -267,6 +394,8 @@ export class RecordService {
       const missingTargets = await records.missingLookupTargets(e, list, plan.lookups);
       const toCreate: AttributeValues[] = [];
       const seen = new Set<string>();
+      const withRules = records.rulesOf(e) !== undefined;
+      let createdWithRules = 0;
       let updated = 0;
       for (let index = 0; index < list.length; index++) {
         let values = list[index] as AttributeValues;
@@ -306,6 +435,17 @@ export class RecordService {
           }
         }
         if (typeof id === 'string') seen.add(id);
+        if (withRules) {
+          // The entity's rules see each record; a record they refuse is rejected with their reason.
+          try {
+            await records.create(e.logicalName, values);
+            createdWithRules++;
+          } catch (err) {
+            if (!(err instanceof DataverseError)) throw err;
+            rejected.push({ index, reason: err.message });
+          }
+          continue;
+        }
         toCreate.push(records.prepareCreateWith(e, plan, values, defaults, now));
       }
       if (toCreate.length > 0) {
@@ -316,7 +456,7 @@ export class RecordService {
           throw mapStoreError(err, e);
         }
       }
-      return { created: toCreate.length, updated, rejected };
+      return { created: toCreate.length + createdWithRules, updated, rejected };
     });
   }
 
@@ -411,8 +551,14 @@ export class RecordService {
           `The primary id in the body (${String(sent)}) does not match the id in the URL (${id}).`,
         );
       }
-      await records.checkLookupTargets(e, values);
-      const changes = await records.prepareUpdate(e, current, values);
+      const rules = records.rulesOf(e);
+      const ctx = rules === undefined ? undefined : records.ruleContext();
+      // A local copy: when a conflict runs this again, the rules see the caller's values again.
+      let written = values;
+      if (ctx !== undefined && rules?.beforeUpdate !== undefined)
+        written = await rules.beforeUpdate(ctx, current, values);
+      await records.checkLookupTargets(e, written);
+      const changes = await records.prepareUpdate(e, current, written);
       const updated = await records.session.mutate({
         kind: 'update',
         entity: e.logicalName,
@@ -425,6 +571,8 @@ export class RecordService {
       });
       // Deleted by a concurrent request between the read and the write.
       if (updated === 0) throw notFound(e.logicalName, id);
+      if (ctx !== undefined && rules?.afterUpdate !== undefined)
+        await rules.afterUpdate(ctx, { id, before: current, changes });
       return { id, created: false };
     });
   }
@@ -464,9 +612,17 @@ export class RecordService {
     const e = this.entity(entityName);
     if (e.appendOnly === true) throw appendOnlyError(e, 'deleted');
     await this.atomically(async (records) => {
-      const current = await records.retrieve(e.logicalName, id, [e.primaryIdAttribute]);
+      const rules = records.rulesOf(e);
+      const current = await records.retrieve(
+        e.logicalName,
+        id,
+        rules === undefined ? [e.primaryIdAttribute] : undefined,
+      );
       if (current === undefined) throw notFound(e.logicalName, id);
       checkPreconditions(current, opts);
+      const ctx = rules === undefined ? undefined : records.ruleContext();
+      if (ctx !== undefined && rules?.beforeDelete !== undefined) await rules.beforeDelete(ctx, current);
+      const key = rules?.afterDelete === undefined ? undefined : await records.keyOf(e, id);
       const deleted = await records.session.mutate({
         kind: 'delete',
         entity: e.logicalName,
@@ -475,6 +631,8 @@ export class RecordService {
       });
       // Deleted by a concurrent request between the read and the write.
       if (deleted === 0) throw notFound(e.logicalName, id);
+      if (ctx !== undefined && key !== undefined && rules?.afterDelete !== undefined)
+        await rules.afterDelete(ctx, { id, key, before: current });
     });
   }
 
@@ -742,20 +900,34 @@ export class RecordService {
     if (existing !== undefined) throw duplicate(e, existing);
   }
 
-  private async insertRow(session: StoreSession, e: EntityMetadata, row: AttributeValues): Promise<void> {
+  /** Inserts one row; returns its surrogate key. */
+  private async insertRow(session: StoreSession, e: EntityMetadata, row: AttributeValues): Promise<number> {
     const attributes = Object.keys(row).filter((k) => e.attributes.has(k));
-    const [key] = await session.allocateKeys(e.logicalName, 1);
+    const [key = 0] = await session.allocateKeys(e.logicalName, 1);
     try {
       await session.mutate({
         kind: 'insert',
         entity: e.logicalName,
         attributes,
         rows: [attributes.map((a) => row[a] ?? null)],
-        keys: [key ?? 0],
+        keys: [key],
       });
     } catch (err) {
       throw mapStoreError(err, e, row[e.primaryIdAttribute] as string);
     }
+    return key;
+  }
+
+  /** The surrogate key of a record, or undefined when it does not exist. */
+  async keyOf(entityName: string | EntityMetadata, id: string): Promise<number | undefined> {
+    const e = typeof entityName === 'string' ? this.entity(entityName) : entityName;
+    const rows = await this.session.select(
+      select(entitySource(e.logicalName, ROOT), [{ expr: keyRef(ROOT), as: 'k' }], {
+        where: this.idEquals(e, id),
+      }),
+    );
+    const k = rows[0]?.k;
+    return k === undefined || k === null ? undefined : Number(k);
   }
 }
 

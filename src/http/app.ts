@@ -4,8 +4,9 @@ import Fastify from 'fastify';
 import { ErrorCodes } from '../engine/errors.ts';
 import type { RecordService } from '../engine/records.ts';
 import type { Schema } from '../metadata/schema.ts';
+import type { SegmentEngine } from '../segment/engine/index.ts';
 import type { ActionRegistry } from './actions.ts';
-import { defaultActions } from './default-actions.ts';
+import { defaultActions, registerSegmentEngineActions } from './default-actions.ts';
 import { defaultQueryParameters } from './fetchxml-query.ts';
 import { WebApi } from './dispatcher.ts';
 import { errorBody, fastifyErrorResponse, knownErrorResponse, unexpectedErrorResponse } from './errors.ts';
@@ -40,6 +41,13 @@ export interface BuildAppOptions {
   actions?: ActionRegistry;
   /** Handlers of non-OData query parameters on entity sets, by parameter name (default: `fetchXml`). */
   queryParameters?: ReadonlyMap<string, CustomQueryHandler>;
+  /**
+   * The segment engine over the same store and record service: its actions are served
+   * (msdyncrm_SegmentMembersUpdate), it starts running segment jobs when the app is ready
+   * (listen, inject) and stops when the app closes. Without one, segment records are plain
+   * records: no lifecycle rules, no background evaluation.
+   */
+  segments?: SegmentEngine;
 }
 
 function send(reply: FastifyReply, res: WebResponse): FastifyReply {
@@ -90,7 +98,18 @@ export function buildApp(options: BuildAppOptions): FastifyInstance {
       );
     },
   });
+  const segments = options.segments;
   const actions = options.actions ?? defaultActions();
+  if (segments !== undefined && !actions.has('msdyncrm_SegmentMembersUpdate'))
+    registerSegmentEngineActions(actions, segments);
+  if (segments !== undefined) {
+    app.addHook('onReady', async () => {
+      await segments.start();
+    });
+    app.addHook('onClose', async () => {
+      await segments.stop();
+    });
+  }
   const api = new WebApi({
     schema: options.schema,
     records: options.records,

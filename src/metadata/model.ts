@@ -86,6 +86,16 @@ export interface AttributeMetadata {
   relationshipName?: string;
   /** True for attributes declared in a schema file rather than built in. */
   isCustom?: boolean;
+  /**
+   * Other names a Web API body may set the attribute by, on create and update (never served):
+   * e.g. `msdyncrm_query` for `msdyncrm_segmentquery`, as the original service's examples send it.
+   */
+  aliases?: readonly string[];
+  /**
+   * The text holds a JSON document of this shape (`array`): a body may send the document itself
+   * instead of its text, and it is stored as its JSON text.
+   */
+  jsonText?: 'array';
 }
 
 export interface EntityMetadata {

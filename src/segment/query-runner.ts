@@ -28,6 +28,8 @@ export async function prepareSegmentQuery(
     now?: Date;
     /** A condition every member must also meet, before ORDERBY/SKIP/TAKE (see LowerSegmentQueryOptions). */
     restrict?: LowerSegmentQueryOptions['restrict'];
+    /** The segment whose query this is: a reference back to it is a cycle. */
+    segmentId?: string;
   } = {},
 ): Promise<PreparedSegmentQuery | { errors: readonly SegmentQueryError[] }> {
   const parsed = parseSegmentQuery(text);
@@ -37,6 +39,7 @@ export async function prepareSegmentQuery(
     schema: records.schema,
     resolveSegment,
     requireContact: options.requireContact === true,
+    ...(options.segmentId !== undefined ? { segmentId: options.segmentId } : {}),
   });
   if (errors.length > 0) return { errors };
   const lowering = {

@@ -6,7 +6,14 @@ import type { Schema } from '../../src/metadata/schema.ts';
 import { DestructiveMigrationError } from '../../src/store/store.ts';
 import { openTestStore, storeTargets, type StoreLocation, type StoreTarget } from '../support/stores.ts';
 
-const BUILTIN_TABLES = ['contact', 'account', 'businessunit', 'systemuser', 'msdyncrm_segment', 'interaction'];
+const BUILTIN_TABLES = [
+  'contact',
+  'account',
+  'businessunit',
+  'systemuser',
+  'msdyncrm_segment',
+  'interaction',
+];
 
 /** The built-ins plus a custom entity `new_widget` with the given extra attributes. */
 function widgetSchema(attributes: { logicalName: string; type: string }[] | undefined): Schema {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { buildApp } from '../../http/app.ts';
+import { SegmentEngine } from '../../segment/engine/index.ts';
 import { openConfiguredStore, settingsOf, withStoreOptions, type StoreOptions } from '../context.ts';
 
 export function registerServeCommand(program: Command): void {
@@ -12,11 +13,24 @@ export function registerServeCommand(program: Command): void {
   ).action(async (opts: StoreOptions & { port?: string; host?: string }) => {
     const settings = settingsOf(opts);
     const opened = await openConfiguredStore(settings);
+    const { concurrency, leaseMs, pollMs, maxAttempts } = settings.jobs;
+    // The engine logs through the app's logger, which exists by the time jobs run (app ready).
+    const segments = new SegmentEngine(opened.store, opened.records, {
+      queue: {
+        concurrency,
+        leaseMs,
+        pollMs,
+        onError: (err, job) => app.log.warn({ err, job: job?.id, kind: job?.kind }, 'segment job problem'),
+      },
+      maxAttempts,
+      log: (message, details) => app.log.info(details, message),
+    });
     const app = buildApp({
       records: opened.records,
       schema: opened.store.schema,
       logger: { level: settings.logLevel },
       bodyLimit: settings.bodyLimit,
+      segments,
     });
     const { createdTables, addedColumns } = opened.migration;
     if (createdTables.length > 0 || addedColumns.length > 0) {

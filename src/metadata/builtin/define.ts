@@ -22,6 +22,8 @@ export interface AttrOptions {
   createOnly?: boolean;
   computed?: AttributeMetadata['computed'];
   indexed?: boolean;
+  aliases?: readonly string[];
+  jsonText?: AttributeMetadata['jsonText'];
 }
 
 export function attr(
@@ -49,6 +51,8 @@ export function attr(
   if (o.defaultValue !== undefined) a.defaultValue = o.defaultValue;
   if (o.computed !== undefined) a.computed = o.computed;
   if (o.indexed === true) a.indexed = true;
+  if (o.aliases !== undefined) a.aliases = o.aliases;
+  if (o.jsonText !== undefined) a.jsonText = o.jsonText;
   return a;
 }
 
