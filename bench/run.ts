@@ -1,233 +1,106 @@
 /**
- * `npm run bench`: measures the foundation's targets on a generated dataset and writes
- * BENCHMARKS.md. Quick by default (1,000,000 contacts); `--contacts N` changes the size and
- * `--store postgres` (with SEGMENTD_BENCH_DATABASE_URL) measures PostgreSQL instead of DuckDB.
+ * `npm run bench`: every benchmark suite, one after the other, each in a process of its own (so
+ * its peak memory is its own) on a fresh database, each writing its section of BENCHMARKS.md.
  *
- * Measures:
- * - import of N generated contacts (and N/10 accounts) through the import path (engine + bulk write);
- * - GET by id over HTTP (random ids) and a filtered GET page over HTTP, with a concurrent load
- *   generator (autocannon) after a warm-up: requests/s, p50 and p99 latency.
+ *   npm run bench                         quick: 1,000,000 contacts, 5,000,000 interactions
+ *   npm run bench -- --full               10,000,000 contacts, 50,000,000 interactions
+ *   npm run bench -- --store postgres     on PostgreSQL (SEGMENTD_BENCH_DATABASE_URL: a role that may
+ *                                         create databases; each suite gets a fresh one)
+ *   npm run bench -- --only segments      one suite: import-http, segments, engine
+ *
+ * Suites: bench/import-http.ts (import through the engine, GET by id and filtered GET over HTTP
+ * under load), bench/segment-queries.ts (segment queries next to hand-written SQL),
+ * bench/segment-engine.ts (member operations, go-live, compound segments, member pages).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { arch, cpus, release, tmpdir, totalmem } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
-import { generateAccounts, generateContacts, demoContactId } from '../src/demo/generator.ts';
-import type { AttributeValues } from '../src/engine/record-types.ts';
-import { RecordService } from '../src/engine/records.ts';
-import { buildApp } from '../src/http/app.ts';
-import { importRecords } from '../src/ingest/importer.ts';
-import type { ReadItem } from '../src/ingest/read-item.ts';
-import { loadSchema } from '../src/metadata/schema-file.ts';
-import { openStore } from '../src/store/open.ts';
+import pg from 'pg';
 
 const { values: args } = parseArgs({
   options: {
-    contacts: { type: 'string', default: '1000000' },
     store: { type: 'string', default: 'duckdb' },
-    seconds: { type: 'string', default: '10' },
-    connections: { type: 'string', default: '16' },
+    full: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    /** Another size than quick/full (for trying the suites out). */
+    contacts: { type: 'string' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
   },
 });
 
-const contacts = Number(args.contacts);
-const accounts = Math.max(1, Math.floor(contacts / 10));
-const seconds = Number(args.seconds);
-const connections = Number(args.connections);
-const storeName = args.store === 'postgres' ? 'postgres' : 'duckdb';
-
-let peakRss = 0;
-const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage().rss);
-}, 100);
-sampler.unref();
-
-function mib(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+const contacts = args.contacts !== undefined ? Number(args.contacts) : args.full ? 10_000_000 : 1_000_000;
+const interactions = contacts * 5;
+const store = args.store === 'postgres' ? 'postgres' : 'duckdb';
+const serverUrl = process.env.SEGMENTD_BENCH_DATABASE_URL ?? process.env.SEGMENTD_TEST_DATABASE_URL ?? '';
+if (store === 'postgres' && serverUrl === '') {
+  console.error(
+    '--store postgres needs SEGMENTD_BENCH_DATABASE_URL (or run under scripts/with-postgres.mjs)',
+  );
+  process.exit(1);
 }
 
-// The importer reads an async source; generated rows have nothing to wait for.
-// eslint-disable-next-line @typescript-eslint/require-await
-async function* asItems(rows: Iterable<AttributeValues>): AsyncGenerator<ReadItem> {
-  let line = 0;
-  for (const record of rows) yield { line: ++line, record };
-}
-
-interface HttpResult {
+interface Suite {
   name: string;
-  requests: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
+  file: string;
+  args: string[];
 }
 
-async function load(name: string, url: string, paths: () => string): Promise<HttpResult> {
-  const run = (duration: number) =>
-    autocannon({
-      url,
-      connections,
-      duration,
-      requests: [
-        {
-          setupRequest: (req) => ({ ...req, path: paths() }),
-        },
-      ],
-    });
-  await run(2); // warm-up: JIT, caches, connection pools
-  console.log(`  warmed up: ${name}`);
-  const r = await run(seconds);
-  return {
-    name,
-    requests: r.requests.total,
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.non2xx,
-  };
-}
+const SUITES: Suite[] = [
+  { name: 'import-http', file: 'import-http.ts', args: ['--contacts', String(contacts)] },
+  {
+    name: 'segments',
+    file: 'segment-queries.ts',
+    args: ['--contacts', String(contacts), '--interactions', String(interactions)],
+  },
+  { name: 'engine', file: 'segment-engine.ts', args: ['--contacts', String(contacts)] },
+];
 
-async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'segmentd-bench-'));
-  const schema = loadSchema();
-  const location =
-    storeName === 'postgres'
-      ? {
-          databaseUrl:
-            process.env.SEGMENTD_BENCH_DATABASE_URL ?? process.env.SEGMENTD_TEST_DATABASE_URL ?? '',
-        }
-      : { db: join(dir, 'bench.duckdb') };
-  if ('databaseUrl' in location && location.databaseUrl === '') {
-    throw new Error('--store postgres needs SEGMENTD_BENCH_DATABASE_URL (an empty database)');
+/** A fresh database on the PostgreSQL server for one suite; dropped afterwards. */
+async function withDatabase<T>(suite: string, fn: (url: string) => T): Promise<T> {
+  if (store === 'duckdb') return fn('');
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  const name = `segmentd_bench_${suite.replaceAll('-', '_')}_${process.pid}`;
+  await admin.query(`DROP DATABASE IF EXISTS "${name}"`);
+  await admin.query(`CREATE DATABASE "${name}"`);
+  try {
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return fn(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
   }
-  const { store } = await openStore({ schema, ...location });
-  const records = new RecordService(store);
-  await records.ensureDefaults();
+}
 
-  console.log(`importing ${accounts} accounts and ${contacts} contacts into ${storeName}…`);
-  const t0 = performance.now();
-  const accountReport = await importRecords({
-    source: asItems(generateAccounts({ accounts, contacts, withPrimaryContact: false })),
-    convert: (r) => r as AttributeValues,
-    write: (batch) => records.importBatch('account', batch, { upsert: false }),
-    batchSize: 20000,
-  });
-  const t1 = performance.now();
-  const contactReport = await importRecords({
-    source: asItems(generateContacts({ accounts, contacts })),
-    convert: (r) => r as AttributeValues,
-    write: (batch) => records.importBatch('contact', batch, { upsert: false }),
-    batchSize: 20000,
-    onProgress: (c) => {
-      if (c.imported % 200000 === 0 && c.imported > 0) console.log(`  ${c.imported} contacts`);
-    },
-  });
-  const t2 = performance.now();
-  if (!accountReport.complete || !contactReport.complete || contactReport.rejected > 0) {
-    throw new Error(`import incomplete: ${JSON.stringify({ accountReport, contactReport }).slice(0, 500)}`);
+let failed = 0;
+const started = Date.now();
+for (const suite of SUITES) {
+  if (args.only !== undefined && args.only !== suite.name) continue;
+  const file = join(import.meta.dirname, suite.file);
+  if (!existsSync(file)) {
+    console.log(`\n== ${suite.name}: ${suite.file} is missing, skipped`);
+    continue;
   }
-  const importSeconds = (t2 - t1) / 1000;
-  await store.refreshStatistics('account');
-  await store.refreshStatistics('contact');
-  console.log(`  contacts: ${importSeconds.toFixed(1)} s (${Math.round(contacts / importSeconds)} rows/s)`);
-
-  const app = buildApp({ records, schema, logger: false });
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = '/api/data/v9.0';
-  let seed = 12345;
-  const random = () => {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    return seed / 2 ** 32;
-  };
-  const cities = ['Paris', 'London', 'Berlin', 'Tokyo', 'New York', 'Madrid', 'Toronto', 'Sydney'];
-  const results: HttpResult[] = [];
-  console.log('HTTP: GET by id…');
-  results.push(
-    await load('GET /contacts(<id>) with $select', address, () => {
-      const id = demoContactId(Math.floor(random() * contacts));
-      return `${base}/contacts(${id})?$select=fullname,emailaddress1,address1_city`;
-    }),
-  );
-  console.log('HTTP: filtered page…');
-  results.push(
-    await load("GET /contacts?$filter=address1_city eq '<city>' and statecode eq 0&$top=50", address, () => {
-      const city = cities[Math.floor(random() * cities.length)] ?? 'Paris';
-      const q = new URLSearchParams({
-        $select: 'fullname,emailaddress1',
-        $filter: `address1_city eq '${city}' and statecode eq 0`,
-        $top: '50',
-      });
-      return `${base}/contacts?${q.toString()}`;
-    }),
-  );
-  await app.close();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-
-  const cpu = cpus()[0]?.model ?? 'unknown CPU';
-  const importTarget = 30;
-  const storeLabel =
-    storeName === 'duckdb'
-      ? 'DuckDB (embedded, @duckdb/node-api 1.5.6-r.1), a database file in the temp folder'
-      : 'PostgreSQL (the server at SEGMENTD_BENCH_DATABASE_URL, on the same machine)';
-  const importMissed = contacts >= 1_000_000 && importSeconds > importTarget;
-  const section = [
-    `## ${storeName === 'duckdb' ? 'DuckDB' : 'PostgreSQL'}`,
-    '',
-    `Run on ${new Date().toISOString().slice(0, 10)} with \`npm run bench -- --contacts ${contacts} --store ${storeName}\`.`,
-    `Store: ${storeLabel}. Machine: ${cpus().length} × ${cpu}, ${mib(totalmem())} memory, Linux ${release()} (${arch()}), Node.js ${process.version}.`,
-    '',
-    `Dataset: the deterministic demo generator (seed 1): ${accounts.toLocaleString('en-US')} accounts, ${contacts.toLocaleString('en-US')} contacts`,
-    'with names, emails (10 % null), skewed cities, birthdates, incomes and a parent account for ~80 %.',
-    '',
-    '### Import',
-    '',
-    'Method: the import path of `segmentd import` (record engine: defaults, computed and system attributes, id and',
-    "lookup checks; then the store's bulk write: DuckDB Appender into a staging table, PostgreSQL COPY) in batches of",
-    '20,000, one transaction per batch, the generator included in the time. One run.',
-    '',
-    '| measure | result | target |',
-    '| --- | --- | --- |',
-    `| import ${accounts.toLocaleString('en-US')} accounts | ${((t1 - t0) / 1000).toFixed(1)} s | |`,
-    `| import ${contacts.toLocaleString('en-US')} contacts | ${importSeconds.toFixed(1)} s (${Math.round(contacts / importSeconds).toLocaleString('en-US')} rows/s) | ${storeName === 'duckdb' ? `≤ ${importTarget} s for 1M${contacts >= 1_000_000 ? (importMissed ? ' (**missed**)' : ' (met)') : ''}` : ''} |`,
-    `| peak RSS of the process | ${mib(peakRss)} | |`,
-    '',
-    '### HTTP',
-    '',
-    `Method: the server in the same process on 127.0.0.1; autocannon with ${connections} connections, a 2 s warm-up,`,
-    `then ${seconds} s measured. Client and server share the machine's cores. Random ids / cities per request.`,
-    '',
-    '| request | requests/s | p50 | p99 | errors |',
-    '| --- | --- | --- | --- | --- |',
-    ...results.map(
-      (r) =>
-        `| ${r.name} | ${Math.round(r.rps).toLocaleString('en-US')} | ${r.p50} ms | ${r.p99} ms | ${r.errors} |`,
-    ),
-    '',
-  ].join('\n');
-  writeFileSync(
-    args.out,
-    mergeSection(existsSync(args.out) ? readFileSync(args.out, 'utf8') : '', storeName, section),
-  );
-  console.log(section);
+  console.log(`\n== ${suite.name} (${store}, ${contacts.toLocaleString('en')} contacts)`);
+  const status = await withDatabase(suite.name, (url) => {
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', file, ...suite.args, '--store', store, '--out', args.out],
+      {
+        stdio: 'inherit',
+        env: { ...process.env, ...(url !== '' ? { SEGMENTD_BENCH_DATABASE_URL: url } : {}) },
+      },
+    );
+    return r.status ?? 1;
+  });
+  if (status !== 0) {
+    failed++;
+    console.error(`== ${suite.name} failed (exit ${status})`);
+  }
 }
-
-/**
- * BENCHMARKS.md keeps one section per store, each replaced by the run that measures it; the
- * preamble (targets missed first, with their analysis) is kept as written.
- */
-function mergeSection(file: string, store: string, section: string): string {
-  const begin = `<!-- bench:${store}:begin -->`;
-  const end = `<!-- bench:${store}:end -->`;
-  const block = `${begin}\n${section}${end}\n`;
-  const at = file.indexOf(begin);
-  const until = file.indexOf(end);
-  if (at >= 0 && until > at) return file.slice(0, at) + block + file.slice(until + end.length + 1);
-  const base =
-    file === '' ? '# Benchmarks\n\nProduced by `npm run bench`; see each section for its method.\n\n' : file;
-  return `${base.trimEnd()}\n\n${block}`;
-}
-
-await main();
+console.log(
+  `\nbench finished in ${((Date.now() - started) / 1000).toFixed(0)} s${failed > 0 ? `, ${failed} suite(s) failed` : ''}`,
+);
+process.exit(failed > 0 ? 1 : 0);
