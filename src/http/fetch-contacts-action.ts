@@ -6,7 +6,7 @@ import {
 } from '../fetchxml/index.ts';
 import { Annotation, lookupReferences, recordToJson } from '../odata/representation.ts';
 import { fetchContactsByQuery, type FetchContactsRequest } from '../segment/fetch-contacts.ts';
-import type { RegisteredAction } from './actions.ts';
+import type { ActionInvocation, RegisteredAction } from './actions.ts';
 import { resolveLookupNames } from './lookup-names.ts';
 
 /**
@@ -64,6 +64,16 @@ function requestOf(p: Record<string, unknown>): FetchContactsRequest {
   };
 }
 
+/** How records are written: the annotations the client asked for, lookup names when needed. */
+function representation(inv: ActionInvocation, lookupNames: Map<string, string | null> | undefined) {
+  const annotations = inv.preferences.annotations;
+  return {
+    schema: inv.schema,
+    ...(annotations !== undefined ? { annotations } : {}),
+    ...(lookupNames !== undefined ? { lookupNames } : {}),
+  };
+}
+
 export const fetchContactsByQueryAction: RegisteredAction = {
   name: 'msdyncrm_FetchContactsByQuery',
   parameters: [
@@ -95,11 +105,7 @@ export const fetchContactsByQueryAction: RegisteredAction = {
       const lookupNames = formatted
         ? await resolveLookupNames(inv.records, inv.schema, fetchLookupReferences(fetch, page.rows))
         : undefined;
-      const ctx = {
-        schema: inv.schema,
-        ...(annotations !== undefined ? { annotations } : {}),
-        ...(lookupNames !== undefined ? { lookupNames } : {}),
-      };
+      const ctx = representation(inv, lookupNames);
       return {
         kind: 'value',
         value: {
@@ -116,11 +122,7 @@ export const fetchContactsByQueryAction: RegisteredAction = {
       for (const r of result.rows) lookupReferences(contact, r, refs, result.select);
       lookupNames = await resolveLookupNames(inv.records, inv.schema, refs);
     }
-    const ctx = {
-      schema: inv.schema,
-      ...(annotations !== undefined ? { annotations } : {}),
-      ...(lookupNames !== undefined ? { lookupNames } : {}),
-    };
+    const ctx = representation(inv, lookupNames);
     return {
       kind: 'value',
       value: {

@@ -32,7 +32,8 @@ interface Typed {
   readonly type: ScalarType | 'condition';
 }
 
-const COMPARE_OPS: Readonly<Record<ComparisonOperator, CompareOp>> = {
+/** The language's comparison operators as the IR's. */
+export const COMPARE_OPS: Readonly<Record<ComparisonOperator, CompareOp>> = {
   '==': '=',
   '!=': '<>',
   '>': '>',

@@ -1,5 +1,5 @@
 import { and, attrRef, cmp, entitySource, isNull, lit, select } from '../../ir/build.ts';
-import type { CompareOp, Expr } from '../../ir/nodes.ts';
+import type { Expr } from '../../ir/nodes.ts';
 import {
   findLink,
   INTERACTION_ENTITY,
@@ -12,7 +12,7 @@ import type { Schema } from '../../metadata/schema.ts';
 import type { HavingNode, InteractionNode, PropertyNode, StepNode, WindowNode } from '../language/ast.ts';
 import { findAttribute } from '../validation/names.ts';
 import { invalid } from './errors.ts';
-import { ExpressionLowering } from './expression.ts';
+import { COMPARE_OPS, ExpressionLowering } from './expression.ts';
 
 /**
  * `INTERACTION(t, l).FILTER(…).HAVING(agg op n, window)` → the profiles it selects, as a condition
@@ -40,15 +40,6 @@ export interface LoweredInteraction {
   /** Membership of the profile row bound to `profileAlias` in the selected set. */
   condition(profileAlias: string): Expr;
 }
-
-const COMPARE: Readonly<Record<HavingNode['operator'], CompareOp>> = {
-  '==': '=',
-  '!=': '<>',
-  '>': '>',
-  '>=': '>=',
-  '<': '<',
-  '<=': '<=',
-};
 
 const WINDOW_PART = { UTCDAYS: 'day', UTCMONTHS: 'month', UTCYEARS: 'year' } as const;
 
@@ -103,7 +94,7 @@ export function lowerInteraction(
 
   const value = Number(having.value.text);
   if (!Number.isFinite(value)) throw invalid(`'${having.value.text}' is not a number`, having.value.loc);
-  const op = COMPARE[having.operator];
+  const op = COMPARE_OPS[having.operator];
   const where = and(...conditions)!;
 
   // COUNT() > 0 needs no grouping: a plain semi-join says the same and lets the store use the

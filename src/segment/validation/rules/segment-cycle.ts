@@ -1,20 +1,6 @@
-import { parseSegmentQuery } from '../../language/parser.ts';
-import { visit } from '../../language/visitor.ts';
+import { segmentReferences } from '../../language/references.ts';
 import type { ResolvedSegment } from '../context.ts';
 import type { ValidationRule } from './rule.ts';
-
-/** The names of the segments a query text refers to (none when it does not parse). */
-function referencedNames(query: string): string[] {
-  const parsed = parseSegmentQuery(query);
-  if (parsed.ast === undefined) return [];
-  const names: string[] = [];
-  visit(parsed.ast, {
-    Segment(node) {
-      names.push(node.name.value);
-    },
-  });
-  return names;
-}
 
 /**
  * Following `SEGMENT(x)` references never comes back to a segment already on the path (nor to the
@@ -28,7 +14,7 @@ export const SegmentCycleRule: ValidationRule = (context) => {
     let out = refs.get(s.id);
     if (out === undefined) {
       out = [];
-      for (const n of s.query === undefined ? [] : referencedNames(s.query)) {
+      for (const n of s.query === undefined ? [] : segmentReferences(s.query)) {
         const r = resolve?.(n);
         if (r !== undefined) out.push(r);
       }
