@@ -475,10 +475,4 @@ describe('scale-out: contacts, interactions, membership across two servers (post
     assert.deepEqual(results[0], sortedIds(tiered.filter((_, i) => i % 4 >= 2).map((c) => c.id)));
     assert.deepEqual(results[1], results[0]);
   });
-
-  // ── Two segmentd processes on one database: a burst of 200 membership operations ───────────
-  // The lead adds this test here (issue 6): two stores opened with openSharedStores(url, schema, 2)
-  // — two connection pools, as two `segmentd serve` processes — run a burst of 200 segment
-  // membership operations through the job queue; every operation must be processed exactly once.
-  // See docs/scale-out.md, "Two processes, one database: membership operations".
 });
