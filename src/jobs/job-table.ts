@@ -189,17 +189,21 @@ export class SqlJobTable implements JobTable {
   }): Promise<ClaimedJob[]> {
     if (this.inTransaction) throw new Error('jobs are claimed through the store, not inside a transaction');
     if (request.kinds.length === 0 || request.limit < 1) return [];
-    const now = Date.now();
     const token = randomUUID();
-    const params = [token, request.owner, now + request.leaseMs, now, request.limit, ...request.kinds];
+    // The clock is read once the claim may proceed (connection and lock held), so the lease and
+    // started_on do not include the wait for them.
+    const params = () => {
+      const now = Date.now();
+      return [token, request.owner, now + request.leaseMs, now, request.limit, ...request.kinds];
+    };
     const claimSql = claimJobsSql(this.d, request.kinds.length);
     const lockSql = claimLockSql(this.d);
     const rows =
       lockSql === undefined
-        ? await this.claims.run(() => this.connections.read((c) => c.query(claimSql, params)))
+        ? await this.claims.run(() => this.connections.read((c) => c.query(claimSql, params())))
         : await this.connections.write(async (c) => {
             await c.query(lockSql, []);
-            return c.query(claimSql, params);
+            return c.query(claimSql, params());
           });
     // RETURNING gives no order; handlers start in enqueue order.
     return rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map((row) => ({ job: jobFromRow(row), token }));
