@@ -30,6 +30,11 @@ export interface JobSettings {
   pollMs: number;
   /** Attempts before a job fails for good (SEGMENTD_JOB_MAX_ATTEMPTS, default 5). */
   maxAttempts: number;
+  /**
+   * How long after a write a live segment depending on it is re-evaluated
+   * (SEGMENTD_LIVE_UPDATE_DELAY_MS, default 2 s): writes until then share one evaluation.
+   */
+  liveUpdateDelayMs: number;
 }
 
 export class SettingsError extends Error {
@@ -56,6 +61,7 @@ function jobSettingsFrom(env: NodeJS.ProcessEnv): JobSettings {
     leaseMs: wholeNumber(env, 'SEGMENTD_JOB_LEASE_MS', 30_000, 100, 3_600_000),
     pollMs: wholeNumber(env, 'SEGMENTD_JOB_POLL_MS', 1000, 5, 600_000),
     maxAttempts: wholeNumber(env, 'SEGMENTD_JOB_MAX_ATTEMPTS', 5, 1, 1000),
+    liveUpdateDelayMs: wholeNumber(env, 'SEGMENTD_LIVE_UPDATE_DELAY_MS', 2000, 0, 3_600_000),
   };
 }
 

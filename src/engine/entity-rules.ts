@@ -63,9 +63,17 @@ export interface EntityRules {
   afterDelete?(ctx: RuleContext, record: DeletedRecord): Promise<void>;
 }
 
-/** The rules of each entity that has some, by logical name. */
+/**
+ * Told, once a write has committed, which entities it created, updated or deleted rows of (each
+ * transaction once, with every entity it wrote). Writes skipping the rules (the server's own) are
+ * not told. Observers only take note: they run after the commit and must not throw or block.
+ */
+export type WriteObserver = (entities: ReadonlySet<string>) => void;
+
+/** The rules of each entity that has some, by logical name, and the observers of every write. */
 export class EntityRuleSet {
   private readonly rules = new Map<string, EntityRules>();
+  private readonly observers = new Set<WriteObserver>();
 
   /** Sets the rules of `entity` (replacing earlier ones). */
   register(entity: string, rules: EntityRules): this {
@@ -79,5 +87,34 @@ export class EntityRuleSet {
 
   has(entity: string): boolean {
     return this.rules.has(entity);
+  }
+
+  /**
+   * Calls `observer` after every committed write through the record services sharing this set
+   * (Web API, $batch, bulk actions, import, rules' own writes), e.g. to keep derived data current
+   * without running per-entity rules (which would take the bulk paths away). Returns a function
+   * that stops it.
+   */
+  observeWrites(observer: WriteObserver): () => void {
+    this.observers.add(observer);
+    return () => {
+      this.observers.delete(observer);
+    };
+  }
+
+  /** Whether anyone observes writes (so that writes skip the bookkeeping when nobody does). */
+  get observed(): boolean {
+    return this.observers.size > 0;
+  }
+
+  /** Tells the observers about a committed write; an observer that throws is reported, not rethrown. */
+  notifyWrites(entities: ReadonlySet<string>): void {
+    for (const observer of this.observers) {
+      try {
+        observer(entities);
+      } catch (err) {
+        process.emitWarning(`a write observer failed: ${String(err)}`, 'RecordServiceWarning');
+      }
+    }
   }
 }

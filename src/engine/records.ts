@@ -77,6 +77,8 @@ interface Shared {
   applyRules: boolean;
   /** Callbacks to run once the transaction of this service commits (transaction copies only). */
   commitHooks: (() => void)[] | undefined;
+  /** Entities the transaction of this service wrote, for the write observers (transaction copies only). */
+  written: Set<string> | undefined;
 }
 
 /**
@@ -93,6 +95,7 @@ export class RecordService {
   private readonly ruleSet: EntityRuleSet;
   private readonly applyRules: boolean;
   private readonly commitHooks: (() => void)[] | undefined;
+  private readonly written: Set<string> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -108,6 +111,7 @@ export class RecordService {
     this.ruleSet = shared?.rules ?? options.rules ?? new EntityRuleSet();
     this.applyRules = shared?.applyRules ?? true;
     this.commitHooks = shared?.commitHooks;
+    this.written = shared?.written;
   }
 
   /** The entity rules this service (and its transactions) run; register rules here. */
@@ -125,6 +129,7 @@ export class RecordService {
       ...this.shared(),
       applyRules: options.rules ?? this.applyRules,
       commitHooks: undefined,
+      written: undefined,
     });
   }
 
@@ -144,7 +149,23 @@ export class RecordService {
       rules: this.ruleSet,
       applyRules: this.applyRules,
       commitHooks: this.commitHooks,
+      written: this.written,
     };
+  }
+
+  /**
+   * Notes that rows of `e` were written, for the write observers: told once this service's
+   * transaction commits (soon after, for a session the caller runs). Not for the server's own
+   * writes (`rules: false`).
+   */
+  private noteWrite(e: EntityMetadata): void {
+    if (!this.applyRules || !this.ruleSet.observed) return;
+    if (this.written !== undefined) {
+      this.written.add(e.logicalName);
+      return;
+    }
+    const entities = new Set([e.logicalName]);
+    setImmediate(() => this.ruleSet.notifyWrites(entities));
   }
 
   /** The rules to run for writes of `e` through this service, if any. */
@@ -201,15 +222,18 @@ export class RecordService {
   private async inStoreTransaction<T>(fn: (records: RecordService) => Promise<T>): Promise<T> {
     const defaults = await this.ensureDefaults();
     const hooks: (() => void)[] = [];
+    const written = new Set<string>();
     const result = await this.store.transaction((tx) =>
       fn(
         new RecordService(this.store, { now: this.now }, tx, {
           ...this.shared(),
           defaults,
           commitHooks: hooks,
+          written,
         }),
       ),
     );
+    if (written.size > 0) this.ruleSet.notifyWrites(written);
     for (const hook of hooks) {
       try {
         hook();
@@ -364,6 +388,7 @@ export class RecordService {
       } catch (err) {
         throw mapStoreError(err, e);
       }
+      records.noteWrite(e);
       return rows.map((r) => r[e.primaryIdAttribute] as string);
     });
   }
@@ -455,6 +480,7 @@ export class RecordService {
         } catch (err) {
           throw mapStoreError(err, e);
         }
+        records.noteWrite(e);
       }
       return { created: toCreate.length + createdWithRules, updated, rejected };
     });
@@ -571,6 +597,7 @@ export class RecordService {
       });
       // Deleted by a concurrent request between the read and the write.
       if (updated === 0) throw notFound(e.logicalName, id);
+      records.noteWrite(e);
       if (ctx !== undefined && rules?.afterUpdate !== undefined)
         await rules.afterUpdate(ctx, { id, before: current, changes });
       return { id, created: false };
@@ -631,6 +658,7 @@ export class RecordService {
       });
       // Deleted by a concurrent request between the read and the write.
       if (deleted === 0) throw notFound(e.logicalName, id);
+      records.noteWrite(e);
       if (ctx !== undefined && key !== undefined && rules?.afterDelete !== undefined)
         await rules.afterDelete(ctx, { id, key, before: current });
     });
@@ -915,6 +943,7 @@ export class RecordService {
     } catch (err) {
       throw mapStoreError(err, e, row[e.primaryIdAttribute] as string);
     }
+    this.noteWrite(e);
     return key;
   }
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { convertImportRecord } from '../../engine/import-values.ts';
 import { describeImportReport, importRecords } from '../../ingest/importer.ts';
+import { startLiveSegmentUpdates } from '../../segment/engine/index.ts';
 import { RECORD_FORMATS, readRecordFile, type RecordFormat } from '../../ingest/record-file.ts';
 import { openConfiguredStore, settingsOf, withStoreOptions, type StoreOptions } from '../context.ts';
 import { ProgressReporter } from '../progress.ts';
@@ -29,6 +30,11 @@ export function registerImportCommand(program: Command): void {
   ).action(async (entityName: string, file: string, opts: ImportOptions) => {
     const settings = settingsOf(opts);
     const opened = await openConfiguredStore(settings);
+    // Live segments depending on what is imported are re-evaluated by the servers' job queues.
+    const live = startLiveSegmentUpdates(opened.store, opened.records, {
+      delayMs: settings.jobs.liveUpdateDelayMs,
+      maxAttempts: settings.jobs.maxAttempts,
+    });
     try {
       const schema = opened.store.schema;
       const entity = schema.entity(entityName) ?? schema.entityBySetName(entityName);
@@ -60,6 +66,7 @@ export function registerImportCommand(program: Command): void {
       process.stdout.write(`Took ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
       if (!report.complete || report.rejected > 0) process.exitCode = 2;
     } finally {
+      await live.close();
       await opened.store.close();
     }
   });

@@ -13,7 +13,7 @@ export function registerServeCommand(program: Command): void {
   ).action(async (opts: StoreOptions & { port?: string; host?: string }) => {
     const settings = settingsOf(opts);
     const opened = await openConfiguredStore(settings);
-    const { concurrency, leaseMs, pollMs, maxAttempts } = settings.jobs;
+    const { concurrency, leaseMs, pollMs, maxAttempts, liveUpdateDelayMs } = settings.jobs;
     // The engine logs through the app's logger, which exists by the time jobs run (app ready).
     const segments = new SegmentEngine(opened.store, opened.records, {
       queue: {
@@ -23,6 +23,7 @@ export function registerServeCommand(program: Command): void {
         onError: (err, job) => app.log.warn({ err, job: job?.id, kind: job?.kind }, 'segment job problem'),
       },
       maxAttempts,
+      liveUpdates: { delayMs: liveUpdateDelayMs },
       log: (message, details) => app.log.info(details, message),
     });
     const app = buildApp({

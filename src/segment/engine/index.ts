@@ -1,9 +1,16 @@
 /**
  * The segment engine: lifecycle rules of segment records, evaluation into the membership table,
- * durable background jobs (go live, refresh, stop, member operations) and
+ * durable background jobs (go live, refresh, live updates, stop, member operations) and
  * `msdyncrm_SegmentMembersUpdate`. Build one `SegmentEngine` per store and record service.
  */
 export { SegmentEngine, type SegmentEngineOptions } from './segment-engine.ts';
+export { segmentDependencies, type SegmentDependencies } from './dependencies.ts';
+export {
+  DEFAULT_LIVE_UPDATE_DELAY_MS,
+  LiveSegmentUpdates,
+  type LiveUpdateOptions,
+  startLiveSegmentUpdates,
+} from './live-updates.ts';
 export type { SegmentLog } from './jobs/job-environment.ts';
 export { MAX_IDS_PER_CALL, parseMemberIds } from './member-ids.ts';
 export { MemberOperationName } from './member-operation.ts';

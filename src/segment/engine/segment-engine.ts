@@ -1,9 +1,10 @@
 import type { RecordService } from '../../engine/records.ts';
 import { JobQueue, type JobQueueOptions, type StopOptions } from '../../jobs/job-queue.ts';
 import type { Store } from '../../store/store.ts';
-import { goLiveFailed, goLiveJob, refreshFailed, refreshJob } from './jobs/evaluation-job.ts';
+import { goLiveFailed, goLiveJob, liveUpdateJob, refreshFailed, refreshJob } from './jobs/evaluation-job.ts';
 import type { SegmentJobEnvironment, SegmentLog } from './jobs/job-environment.ts';
 import { memberOperationJob } from './jobs/member-operation-job.ts';
+import { LiveSegmentUpdates } from './live-updates.ts';
 import { stopFailed, stopJob } from './jobs/stop-job.ts';
 import { orderingKeyOf, SegmentJobKind, type SegmentJobKindName, SegmentJobs } from './segment-jobs.ts';
 import { SegmentMembersUpdate } from './segment-members-update.ts';
@@ -20,6 +21,11 @@ export interface SegmentEngineOptions {
   /** The current time (evaluations, entry times). */
   now?: () => Date;
   log?: SegmentLog;
+  /**
+   * Live updates: a live dynamic or compound segment is re-evaluated `delayMs` (default 2000)
+   * after data it depends on changed. `false` leaves only the periodic and on-demand refreshes.
+   */
+  liveUpdates?: { delayMs?: number } | false;
 }
 
 /** Segment work that runs in background jobs: going live, refreshes, stopping, member operations. */
@@ -29,7 +35,9 @@ const DEFAULT_CONCURRENCY = 2;
  * The segment engine: the lifecycle rules of `msdyncrm_segment` records (installed into the record
  * service, so every write path runs them), the durable background jobs that evaluate, refresh and
  * stop segments and apply member operations (on its own `JobQueue` over the store's job table),
- * and `msdyncrm_SegmentMembersUpdate`. Start it to run jobs; stop it before closing the store.
+ * `msdyncrm_SegmentMembersUpdate`, and the live updates that re-evaluate live segments shortly
+ * after the data they depend on changed (`LiveSegmentUpdates`). Start it to run jobs; stop it
+ * before closing the store.
  *
  *   const segments = new SegmentEngine(store, records);
  *   await segments.start();   // buildApp({ segments }) does this when the app is ready
@@ -39,6 +47,8 @@ const DEFAULT_CONCURRENCY = 2;
 export class SegmentEngine {
   readonly queue: JobQueue;
   readonly membersUpdate: SegmentMembersUpdate;
+  /** Schedules the live updates of segments for the writes of this process (undefined: turned off). */
+  readonly liveUpdates: LiveSegmentUpdates | undefined;
   private readonly jobs: SegmentJobs;
   private readonly now: () => Date;
   private started: Promise<void> | undefined;
@@ -54,16 +64,30 @@ export class SegmentEngine {
     );
     this.queue = new JobQueue(store, { concurrency: DEFAULT_CONCURRENCY, ...options.queue });
     const wake = () => this.queue.notify();
-    records.rules.register(SEGMENT_ENTITY, segmentRules({ jobs: this.jobs, wake }));
-    const env: SegmentJobEnvironment = {
-      records,
-      jobs: this.jobs,
-      now: this.now,
-      log: options.log ?? (() => undefined),
-    };
+    const log = options.log ?? (() => undefined);
+    const live =
+      options.liveUpdates === false
+        ? undefined
+        : new LiveSegmentUpdates(store, records, this.jobs, {
+            ...(options.liveUpdates?.delayMs !== undefined ? { delayMs: options.liveUpdates.delayMs } : {}),
+            wake,
+            onError: (err) =>
+              log('segment live updates could not be queued (trying again)', {
+                error: err instanceof Error ? err.message : String(err),
+              }),
+          });
+    this.liveUpdates = live;
+    const membersChanged = (segmentId: string) => live?.membersChanged(segmentId);
+    const definitionChanged = (segmentId: string) => live?.definitionChanged(segmentId);
+    records.rules.register(
+      SEGMENT_ENTITY,
+      segmentRules({ jobs: this.jobs, wake, membersChanged, definitionChanged }),
+    );
+    const env: SegmentJobEnvironment = { records, jobs: this.jobs, now: this.now, log, membersChanged };
     this.queue
       .register(SegmentJobKind.GoLive, goLiveJob(env), { onFailure: goLiveFailed(env) })
       .register(SegmentJobKind.Refresh, refreshJob(env), { onFailure: refreshFailed(env) })
+      .register(SegmentJobKind.LiveUpdate, liveUpdateJob(env), { onFailure: refreshFailed(env) })
       .register(SegmentJobKind.Stop, stopJob(env), { onFailure: stopFailed(env) })
       .register(SegmentJobKind.Members, memberOperationJob(env));
     this.membersUpdate = new SegmentMembersUpdate(this.jobs, wake);
@@ -76,6 +100,7 @@ export class SegmentEngine {
   start(): Promise<void> {
     this.started ??= (async () => {
       await this.resume();
+      this.liveUpdates?.start();
       this.queue.start();
     })();
     return this.started;
@@ -84,6 +109,8 @@ export class SegmentEngine {
   /** Stops claiming jobs; running ones finish or are given back (they run again at the next start). */
   async stop(options?: StopOptions): Promise<void> {
     await this.started?.catch(() => undefined);
+    // The writes of this process until now still get their live updates (queued, durable).
+    await this.liveUpdates?.close();
     await this.queue.stop(options);
   }
 

@@ -9,6 +9,11 @@ export const SegmentJobKind = {
   GoLive: 'segment.go-live',
   /** Re-evaluates a live dynamic or compound segment (periodic, or on demand). */
   Refresh: 'segment.refresh',
+  /**
+   * Re-evaluates a live dynamic or compound segment shortly after data it depends on changed;
+   * leaves the periodic schedule as it is.
+   */
+  LiveUpdate: 'segment.live-update',
   /** Sets a Stopping segment Stopped and ends its refreshes. */
   Stop: 'segment.stop',
   /** Applies one `msdyncrm_SegmentMembersUpdate` operation to a static segment. */
@@ -87,9 +92,38 @@ export class SegmentJobs {
     return job?.runAfter ?? at;
   }
 
-  /** Cancels the queued refreshes of a segment (it stopped, or its interval changed). */
+  /**
+   * Makes sure a live update of the segment is queued for `at` (or earlier, when one already is:
+   * writes until it starts share it); returns the job and when it will run.
+   */
+  async liveUpdate(
+    session: StoreSession,
+    segmentId: string,
+    at: Date,
+  ): Promise<{ id: string; runAfter: Date }> {
+    const { id } = await session.jobs.ensure({
+      kind: SegmentJobKind.LiveUpdate,
+      orderingKey: orderingKeyOf(segmentId),
+      payload: { segmentId },
+      runAfter: at,
+      ...(this.settings.maxAttempts !== undefined ? { maxAttempts: this.settings.maxAttempts } : {}),
+    });
+    const job = await session.jobs.get(id);
+    return { id, runAfter: job?.runAfter ?? at };
+  }
+
+  /** Cancels the queued periodic refreshes of a segment (its interval changed). */
   cancelRefresh(session: StoreSession, segmentId: string): Promise<number> {
     return session.jobs.cancel({ orderingKey: orderingKeyOf(segmentId), kind: SegmentJobKind.Refresh });
+  }
+
+  /** Cancels every queued re-evaluation of a segment, periodic or live (it is no longer live). */
+  async cancelReevaluations(session: StoreSession, segmentId: string): Promise<number> {
+    const key = orderingKeyOf(segmentId);
+    return (
+      (await session.jobs.cancel({ orderingKey: key, kind: SegmentJobKind.Refresh })) +
+      (await session.jobs.cancel({ orderingKey: key, kind: SegmentJobKind.LiveUpdate }))
+    );
   }
 
   /** Cancels every queued job of a segment (it was deleted). */

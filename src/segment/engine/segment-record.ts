@@ -25,6 +25,8 @@ export interface SegmentRecord {
   readonly refreshMinutes: number;
   /** When the next periodic re-evaluation is due, if one is scheduled. */
   readonly nextEvaluation: Date | null;
+  /** The row's version number: it changes with every write of the record. */
+  readonly version: string;
 }
 
 const COLUMNS = [
@@ -34,6 +36,7 @@ const COLUMNS = [
   'msdyncrm_segmentquery',
   'msdyncrm_segmentrefreshrateintervalminutes',
   'msdyncrm_nextevaluation',
+  'versionnumber',
 ] as const;
 
 const S = 's';
@@ -50,6 +53,7 @@ function segmentOf(row: Row): SegmentRecord {
     refreshMinutes: typeof minutes === 'number' && minutes >= 0 ? minutes : DEFAULT_REFRESH_MINUTES,
     nextEvaluation:
       typeof row.msdyncrm_nextevaluation === 'string' ? new Date(row.msdyncrm_nextevaluation) : null,
+    version: String(row.versionnumber ?? ''),
   };
 }
 

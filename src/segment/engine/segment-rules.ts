@@ -22,7 +22,14 @@ export interface SegmentRulesEnvironment {
   readonly jobs: SegmentJobs;
   /** Called once a write that queued a job has committed (wakes the job queue). */
   readonly wake: () => void;
+  /** Called once a write that changed the stored members of a segment has committed. */
+  readonly membersChanged: (segmentId: string) => void;
+  /** Called once a write that changed the query or the type of a segment has committed. */
+  readonly definitionChanged: (segmentId: string) => void;
 }
+
+const QUERY = 'msdyncrm_segmentquery';
+const TYPE = 'msdyncrm_segmenttype';
 
 /**
  * The rules of `msdyncrm_segment` records, run by the record service around every create, update
@@ -34,7 +41,7 @@ export function segmentRules(env: SegmentRulesEnvironment): EntityRules {
   const pending = new WeakMap<RuleContext, Pending>();
 
   const queueJobs = async (ctx: RuleContext, id: string, p: Pending) => {
-    if (p.cancelRefresh === true) await env.jobs.cancelRefresh(ctx.session, id);
+    if (p.cancelRefresh === true) await env.jobs.cancelReevaluations(ctx.session, id);
     if (p.job === 'go-live') await env.jobs.goLive(ctx.session, id);
     if (p.job === 'stop') await env.jobs.stop(ctx.session, id);
     if (p.job !== undefined) ctx.afterCommit(env.wake);
@@ -55,8 +62,10 @@ export function segmentRules(env: SegmentRulesEnvironment): EntityRules {
     async afterCreate(ctx, { id, key }) {
       const p = pending.get(ctx);
       if (p === undefined) return;
-      if (p.members !== undefined && !p.members.isEmpty)
+      if (p.members !== undefined && !p.members.isEmpty) {
         await ctx.session.membership.add(key, p.members, ctx.now);
+        ctx.afterCommit(() => env.membersChanged(id));
+      }
       await queueJobs(ctx, id, p);
     },
 
@@ -77,7 +86,7 @@ export function segmentRules(env: SegmentRulesEnvironment): EntityRules {
       return plan.values;
     },
 
-    async afterUpdate(ctx, { id }) {
+    async afterUpdate(ctx, { id, before, changes }) {
       const p = pending.get(ctx);
       if (p === undefined) return;
       if (p.members !== undefined || p.dropMembers === true) {
@@ -85,8 +94,11 @@ export function segmentRules(env: SegmentRulesEnvironment): EntityRules {
         if (key !== undefined) {
           if (p.members !== undefined) await ctx.session.membership.replace(key, p.members, ctx.now);
           else await ctx.session.membership.clear(key);
+          ctx.afterCommit(() => env.membersChanged(id));
         }
       }
+      const redefined = [QUERY, TYPE].some((a) => a in changes && changes[a] !== before[a]);
+      if (redefined) ctx.afterCommit(() => env.definitionChanged(id));
       await queueJobs(ctx, id, p);
       if (p.reschedule === true) {
         await env.jobs.cancelRefresh(ctx.session, id);
@@ -103,6 +115,7 @@ export function segmentRules(env: SegmentRulesEnvironment): EntityRules {
     async afterDelete(ctx, { id, key }) {
       await ctx.session.membership.clear(key);
       await env.jobs.cancelAll(ctx.session, id);
+      ctx.afterCommit(() => env.definitionChanged(id));
     },
   };
 }

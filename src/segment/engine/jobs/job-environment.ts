@@ -17,6 +17,11 @@ export interface SegmentJobEnvironment {
   readonly jobs: SegmentJobs;
   readonly now: () => Date;
   readonly log: SegmentLog;
+  /**
+   * Told once a job's commit changed the stored members of a segment, so that the segments
+   * reading them are brought up to date (live updates).
+   */
+  readonly membersChanged: (segmentId: string) => void;
 }
 
 /** The segment id a job is about. */
@@ -67,7 +72,7 @@ export async function setError(
     msdyncrm_nextevaluation: null,
     msdyncrm_segmentevaluationstate: evaluationState(`Failed: ${reason}`),
   });
-  await env.jobs.cancelRefresh(tx, segmentId);
+  await env.jobs.cancelReevaluations(tx, segmentId);
   env.log('segment set to Error', { segmentId, reason });
   return true;
 }

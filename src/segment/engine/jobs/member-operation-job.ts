@@ -23,11 +23,13 @@ async function countRows(tx: StoreSession, query: RelQuery): Promise<number> {
  * segment's new size and the job's outcome (`requested`, `applied`, `ignored`, `changed`) commit in
  * one transaction. Operations of one segment run one at a time in the order they were received
  * (they share the segment's ordering key). An operation that cannot apply (the query no longer
- * checks, the segment is no longer static) ends with `failed` and changes nothing.
+ * checks, the segment is no longer static) ends with `failed` and changes nothing. Once committed,
+ * a change of members is announced (compound segments reading them follow).
  */
 export function memberOperationJob(env: SegmentJobEnvironment): JobHandler {
   return async (ctx) => {
     const op = storedOperation(ctx.job.payload);
+    let changed = false;
     await ctx.finish(async (tx): Promise<JsonValue> => {
       const segment = await readSegment(tx, op.segmentId);
       if (segment === undefined) return { failed: 'the segment no longer exists' };
@@ -56,6 +58,7 @@ export function memberOperationJob(env: SegmentJobEnvironment): JobHandler {
           : await membership.removeFromQuery(segment.key, member);
         counts = { requested: named, applied: named, ignored: 0, changed };
       }
+      changed = counts.changed > 0;
       const size = await membership.count(segment.key);
       await writeSegment(records, segment.id, {
         msdyncrm_segmentsize: size,
@@ -70,5 +73,6 @@ export function memberOperationJob(env: SegmentJobEnvironment): JobHandler {
       });
       return { ...counts, members: size };
     });
+    if (changed) env.membersChanged(op.segmentId);
   };
 }

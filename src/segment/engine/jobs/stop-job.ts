@@ -12,8 +12,8 @@ import {
 } from './job-environment.ts';
 
 /**
- * Stopping → Stopped: the members are kept but no longer maintained (the queued refreshes are
- * cancelled), in one transaction with the job's success.
+ * Stopping → Stopped: the members are kept but no longer maintained (the queued refreshes and
+ * live updates are cancelled), in one transaction with the job's success.
  */
 export function stopJob(env: SegmentJobEnvironment): JobHandler {
   return async (ctx) => {
@@ -23,7 +23,7 @@ export function stopJob(env: SegmentJobEnvironment): JobHandler {
       if (segment === undefined) return { skipped: 'the segment no longer exists' };
       if (segment.status !== SegmentStatus.Stopping)
         return { skipped: `the segment is ${statusLabel(segment.status)}` };
-      await env.jobs.cancelRefresh(tx, segmentId);
+      await env.jobs.cancelReevaluations(tx, segmentId);
       await writeSegment(serverRecords(env, tx), segmentId, {
         statuscode: SegmentStatus.Stopped,
         msdyncrm_islive: false,
