@@ -179,7 +179,7 @@ for (const target of storeTargets()) {
             const res = await api(second, 'GET', `msdyncrm_segments(${dynamicId})`);
             return res.body.statuscode === 192350001 ? res.body : undefined;
           },
-          60_000,
+          180_000,
         );
         assert.equal(dynamic.msdyncrm_segmentsize, withEmail.length);
         const ops = await waitFor(
@@ -191,7 +191,7 @@ for (const target of storeTargets()) {
             });
             return res.body.State === 'Idle' ? (res.body.Operations as Record<string, unknown>[]) : undefined;
           },
-          60_000,
+          180_000,
         );
         assert.deepEqual(
           ops.map((o) => [o.OperationId, o.State, o.Requested, o.Applied, o.Ignored]),
