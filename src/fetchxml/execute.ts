@@ -113,6 +113,18 @@ function pagePlan(q: LoweredFetch): PagePlan {
   return { query: rowsQuery(q, undefined, q.orderBy, size + 1, (q.page - 1) * size), backwards: false };
 }
 
+/**
+ * Every row of the query, when the page read by position shows it: the last page (no row after
+ * it), not past the end, holds rows `offset + 1 …` of the very rows the count query counts. Then
+ * the count query — which evaluates the whole filter again, a full second query — is not needed.
+ */
+function countFromPage(q: LoweredFetch, plan: PagePlan, fetched: number): number | undefined {
+  if (q.top !== undefined || q.continueFrom !== undefined || plan.backwards) return undefined;
+  const offset = (q.page - 1) * q.pageSize;
+  if (fetched > q.pageSize || (fetched === 0 && offset > 0)) return undefined;
+  return offset + fetched;
+}
+
 /** One page of a lowered FetchXML query. */
 export async function runFetchXml(
   reader: FetchXmlReader,
@@ -134,7 +146,9 @@ export async function runFetchXml(
       ? encodePagingCookie(q.page, q.keyset, keyValues(first), keyValues(last))
       : undefined;
   const totalCount =
-    options.count === true ? Number((await reader.select(countQuery(q)))[0]?.n ?? 0) : undefined;
+    options.count === true
+      ? (countFromPage(q, plan, fetched.length) ?? Number((await reader.select(countQuery(q)))[0]?.n ?? 0))
+      : undefined;
   return {
     rows,
     page: q.page,

@@ -1,10 +1,11 @@
 import type { Expr, RelQuery, SelectQuery, Source } from '../ir/nodes.ts';
 
 /**
- * Recognises `EXISTS (SELECT … FROM t WHERE t.k = <outer> AND <conditions on t only>)`, the shape
- * every chain step and segment reference lowers to, so that a dialect whose planner decorrelates
- * `IN (uncorrelated subquery)` into a plain hash semi-join, but not such an EXISTS (DuckDB plans a
- * delim join, 5–10× slower), can write it as `<outer> IN (SELECT t.k FROM t WHERE …)`.
+ * Recognises `EXISTS (SELECT … FROM t [JOIN u ON <t and u only>] WHERE t.k = <outer> AND
+ * <conditions on t and u only>)`, the shape every chain step and segment reference lowers to, so
+ * that a dialect whose planner decorrelates `IN (uncorrelated subquery)` into a plain hash
+ * semi-join, but not such an EXISTS (DuckDB plans a delim join, 3–10× slower), can write it as
+ * `<outer> IN (SELECT t.k FROM t [JOIN u …] WHERE …)`.
  *
  * The rewrite is exact, also under NOT: the subquery drops nulls and the test is
  * `COALESCE(<outer> IN (…), FALSE)`, which is false where EXISTS is false (no match, or a null
@@ -119,7 +120,6 @@ export function asKeySemiJoin(query: RelQuery): KeySemiJoin | undefined {
   if (query.kind !== 'select') return undefined;
   const q = query;
   if (
-    q.joins.length > 0 ||
     q.groupBy !== undefined ||
     q.having !== undefined ||
     q.limit !== undefined ||
@@ -130,6 +130,12 @@ export function asKeySemiJoin(query: RelQuery): KeySemiJoin | undefined {
     return undefined;
   if (!within(sourceFreeAliases(q.from), new Set())) return undefined;
   const own = boundBy(q);
+  // Joins inside the subquery (a segment's stored members joined to the segment by its id) are
+  // part of the uncorrelated set as long as neither their sources nor their conditions refer to
+  // an enclosing row.
+  for (const j of q.joins) {
+    if (!within(sourceFreeAliases(j.source), new Set()) || !within(freeAliases(j.on), own)) return undefined;
+  }
   const all = conjuncts(q.where);
   for (let i = 0; i < all.length; i++) {
     const c = all[i]!;

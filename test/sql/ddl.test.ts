@@ -29,6 +29,19 @@ describe('secondary indexes', () => {
     assert.ok(!sql.some((s) => s.includes('address2_city')));
   });
 
+  it('PostgreSQL indexes the primary name in the order pages are sorted by: lower, byte-wise, nulls first', () => {
+    assert.ok(
+      createIndexesSql(postgresDialect, schema.requireEntity('contact')).includes(
+        'CREATE INDEX IF NOT EXISTS "sd_ix_contact_fullname_order" ON "contact" (((lower("fullname")) COLLATE "C") NULLS FIRST, "sd_key")',
+      ),
+    );
+    assert.ok(
+      createIndexesSql(postgresDialect, schema.requireEntity('account')).includes(
+        'CREATE INDEX IF NOT EXISTS "sd_ix_account_name_order" ON "account" (((lower("name")) COLLATE "C") NULLS FIRST, "sd_key")',
+      ),
+    );
+  });
+
   it('DuckDB keeps only the surrogate-key index (it scans columns)', () => {
     assert.deepEqual(createIndexesSql(duckdbDialect, schema.requireEntity('contact')), [
       'CREATE INDEX IF NOT EXISTS "sd_ix_contact_sd_key" ON "contact" ("sd_key")',
