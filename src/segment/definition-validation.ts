@@ -1,6 +1,6 @@
 import { ROOT } from '../engine/record-types.ts';
 import type { RecordService } from '../engine/records.ts';
-import { attrRef } from '../ir/build.ts';
+import { attrRef, entitySource, keyRef, select } from '../ir/build.ts';
 import { SegmentStatus, SegmentType } from '../metadata/builtin/segment.ts';
 import { parseSegmentQuery } from './language/index.ts';
 import type { SegmentQueryError } from './language/index.ts';
@@ -85,22 +85,29 @@ export async function segmentResolver(
 ): Promise<(name: string) => ResolvedSegment | undefined> {
   const byKey = new Map<string, ResolvedSegment>();
   const byName = new Map<string, ResolvedSegment[]>();
-  const rows = records.queryAll({
-    entity: 'msdyncrm_segment',
-    select: [
-      'msdyncrm_segmentname',
-      'msdyncrm_segmentqueryname',
-      'msdyncrm_segmentquery',
-      'msdyncrm_segmenttype',
-    ],
-    orderBy: [{ expr: attrRef(ROOT, 'msdyncrm_segmentid'), direction: 'asc' }],
-    pageSize: 5000,
-  });
-  for await (const row of rows) {
+  // With their surrogate keys: the evaluation reads a static segment's stored members by key.
+  const rows = await records.select(
+    select(
+      entitySource('msdyncrm_segment', ROOT),
+      [
+        ...[
+          'msdyncrm_segmentid',
+          'msdyncrm_segmentname',
+          'msdyncrm_segmentqueryname',
+          'msdyncrm_segmentquery',
+          'msdyncrm_segmenttype',
+        ].map((a) => ({ expr: attrRef(ROOT, a), as: a })),
+        { expr: keyRef(ROOT), as: 'sd_key' },
+      ],
+      { orderBy: [{ expr: attrRef(ROOT, 'msdyncrm_segmentid'), direction: 'asc' }] },
+    ),
+  );
+  for (const row of rows) {
     const id = String(row.msdyncrm_segmentid);
     const query = typeof row.msdyncrm_segmentquery === 'string' ? row.msdyncrm_segmentquery : undefined;
     const segment: ResolvedSegment = {
       id,
+      key: Number(row.sd_key),
       entity: 'contact',
       ...(row.msdyncrm_segmenttype !== SegmentType.Static && query !== undefined ? { query } : {}),
     };

@@ -79,6 +79,11 @@ export function memberKeysTextSql(d: SqlDialect): string {
   );
 }
 
+/** Refreshes the planner statistics of the membership table, where the store keeps them. */
+export function analyzeMembersSql(d: SqlDialect): string | undefined {
+  return d.analyzeSql?.(TABLE);
+}
+
 /** `$1` segment key. */
 export function clearMembersSql(d: SqlDialect): string {
   return `DELETE FROM ${TABLE} WHERE ${SEGMENT} = ${integer(d, '$1')}`;

@@ -3,6 +3,7 @@ import roaring from 'roaring';
 import type { SqlCompiler } from '../sql/compiler.ts';
 import {
   addMemberListSql,
+  analyzeMembersSql,
   addQueryMembersSql,
   addStagedSql,
   clearMembersSql,
@@ -87,6 +88,18 @@ export interface MembershipTable {
 /** Members read per query by `members`: their text stays far below V8's string limit. */
 const KEYS_PER_READ = 4_000_000;
 
+/**
+ * A write changing at least this many membership rows refreshes the table's planner statistics
+ * (PostgreSQL). Reads of one segment's members (`SEGMENT(x)`, a page of a segment ordered by
+ * name) are planned from the rows per segment key; after a large write those are stale until
+ * autovacuum analyzes the table — which, once it is large, a segment of a few percent of it never
+ * triggers (10 % must change) — and the planner, expecting a handful of members, probes every
+ * member instead of walking the name index: a page of a 500,000-member segment took 680 ms
+ * instead of 5 ms. ANALYZE runs in the write's transaction, whose own rows it counts; it costs a
+ * sample of 30,000 rows, small next to a write of this size.
+ */
+export const ANALYZE_AFTER_ROWS = 50_000;
+
 let staging = 0;
 
 /** The membership table over SQL: the statements of src/sql/membership-sql.ts on a session's connections. */
@@ -94,7 +107,15 @@ export class SqlMembershipTable implements MembershipTable {
   constructor(
     private readonly compiler: SqlCompiler,
     private readonly connections: SessionConnections,
+    /** Rows a write changes before it refreshes the statistics (default ANALYZE_AFTER_ROWS). */
+    private readonly analyzeAfterRows = ANALYZE_AFTER_ROWS,
   ) {}
+
+  /** Refreshes the statistics after a write that changed `changed` rows, when that is many. */
+  private async afterWrite(c: DriverConnection, changed: number): Promise<void> {
+    const sql = analyzeMembersSql(this.d);
+    if (sql !== undefined && changed >= this.analyzeAfterRows) await c.execute(sql, []);
+  }
 
   private get d() {
     return this.compiler.dialect;
@@ -123,14 +144,22 @@ export class SqlMembershipTable implements MembershipTable {
     const bitmap = memberBitmap(keys);
     const entered = enteredOnParam(enteredOn);
     if (bitmap.isEmpty) return Promise.resolve(0);
-    return this.connections.write((c) => this.addKeys(c, segmentKey, bitmap, entered));
+    return this.connections.write(async (c) => {
+      const added = await this.addKeys(c, segmentKey, bitmap, entered);
+      await this.afterWrite(c, added);
+      return added;
+    });
   }
 
   async remove(segmentKey: number, keys: MemberKeys): Promise<number> {
     checkSegmentKey(segmentKey);
     const bitmap = memberBitmap(keys);
     if (bitmap.isEmpty) return Promise.resolve(0);
-    return this.connections.write((c) => this.removeKeys(c, segmentKey, bitmap));
+    return this.connections.write(async (c) => {
+      const removed = await this.removeKeys(c, segmentKey, bitmap);
+      await this.afterWrite(c, removed);
+      return removed;
+    });
   }
 
   async replace(segmentKey: number, keys: RoaringBitmap32, enteredOn: Date): Promise<MembershipChange> {
@@ -144,6 +173,7 @@ export class SqlMembershipTable implements MembershipTable {
       const entering = Bitmap.andNot(wanted, stored);
       const removed = leaving.isEmpty ? 0 : await this.removeKeys(c, segmentKey, leaving);
       const added = entering.isEmpty ? 0 : await this.addKeys(c, segmentKey, entering, entered);
+      await this.afterWrite(c, added + removed);
       return { added, removed };
     });
   }
@@ -153,14 +183,22 @@ export class SqlMembershipTable implements MembershipTable {
     const entered = enteredOnParam(enteredOn);
     const { sql, params, column } = this.compileMembers(member);
     const statement = addQueryMembersSql(this.d, sql, column, params.length + 1);
-    return this.connections.write((c) => c.execute(statement, [...params, segmentKey, entered]));
+    return this.connections.write(async (c) => {
+      const added = await c.execute(statement, [...params, segmentKey, entered]);
+      await this.afterWrite(c, added);
+      return added;
+    });
   }
 
   async removeFromQuery(segmentKey: number, member: MemberQuery): Promise<number> {
     checkSegmentKey(segmentKey);
     const { sql, params, column } = this.compileMembers(member);
     const statement = removeQueryMembersSql(this.d, sql, column, params.length + 1);
-    return this.connections.write((c) => c.execute(statement, [...params, segmentKey]));
+    return this.connections.write(async (c) => {
+      const removed = await c.execute(statement, [...params, segmentKey]);
+      await this.afterWrite(c, removed);
+      return removed;
+    });
   }
 
   async replaceFromQuery(
@@ -180,6 +218,7 @@ export class SqlMembershipTable implements MembershipTable {
         const removed = await c.execute(removeUnstagedSql(d, table), [segmentKey]);
         const added = await c.execute(addStagedSql(d, table), [segmentKey, entered]);
         const rows = await c.query(countStagedSql(table), []);
+        await this.afterWrite(c, added + removed);
         return { added, removed, count: Number(rows[0]?.n ?? 0) };
       } finally {
         // After a failed statement the transaction refuses the DROP; its rollback drops the table.
@@ -190,7 +229,11 @@ export class SqlMembershipTable implements MembershipTable {
 
   async clear(segmentKey: number): Promise<number> {
     checkSegmentKey(segmentKey);
-    return this.connections.write((c) => c.execute(clearMembersSql(this.d), [segmentKey]));
+    return this.connections.write(async (c) => {
+      const removed = await c.execute(clearMembersSql(this.d), [segmentKey]);
+      await this.afterWrite(c, removed);
+      return removed;
+    });
   }
 
   private listText(keys: Uint32Array): string {

@@ -252,7 +252,7 @@ class QueryLowering {
     if (resolved === undefined) throw invalid(`unknown segment '${node.name.value}'`, node.name.loc);
     const entity = this.schema.entity(resolved.entity);
     if (entity === undefined) throw invalid(`segment '${node.name.value}' has no known entity`, node.loc);
-    if (resolved.query === undefined) return { entity, condition: this.storedMembers(resolved.id, alias) };
+    if (resolved.query === undefined) return { entity, condition: this.storedMembers(resolved, alias) };
     if (this.inlining.includes(resolved.id))
       throw invalid(`segment '${node.name.value}' refers back to itself`, node.name.loc);
     const parsed = parseSegmentQuery(resolved.query);
@@ -284,10 +284,26 @@ class QueryLowering {
     };
   }
 
-  /** A static segment's stored members: the membership rows of the segment with that id. */
-  private storedMembers(segmentId: string, alias: string): Expr {
+  /**
+   * A static segment's stored members: its membership rows, by the segment's key when the
+   * resolver knows it — the planner then probes the membership's primary key (segment, contact)
+   * and sees how many members the segment has — else joined to the segment row by its id.
+   */
+  private storedMembers(segment: ResolvedSegment, alias: string): Expr {
     const m = this.aliases.next();
+    const memberOf = cmp('=', { kind: 'column', source: m, column: 'contact_key' }, keyRef(alias));
+    if (segment.key !== undefined) {
+      return exists(
+        select({ kind: 'segmentMembers', alias: m }, [], {
+          where: and(
+            cmp('=', { kind: 'column', source: m, column: 'segment_key' }, lit(segment.key, 'integer')),
+            memberOf,
+          )!,
+        }),
+      );
+    }
     const s = this.aliases.next();
+    const segmentId = segment.id;
     return exists(
       select({ kind: 'segmentMembers', alias: m }, [], {
         joins: [
@@ -297,10 +313,7 @@ class QueryLowering {
             on: cmp('=', { kind: 'column', source: m, column: 'segment_key' }, keyRef(s)),
           },
         ],
-        where: and(
-          cmp('=', attrRef(s, 'msdyncrm_segmentid'), lit(segmentId, 'guid')),
-          cmp('=', { kind: 'column', source: m, column: 'contact_key' }, keyRef(alias)),
-        )!,
+        where: and(cmp('=', attrRef(s, 'msdyncrm_segmentid'), lit(segmentId, 'guid')), memberOf)!,
       }),
     );
   }

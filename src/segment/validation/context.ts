@@ -6,6 +6,11 @@ import { bindQuery, type QueryBindings } from './scope.ts';
 /** A segment that `SEGMENT(name)` refers to, as the caller's store knows it. */
 export interface ResolvedSegment {
   readonly id: string;
+  /**
+   * The segment row's surrogate key (the membership table's segment key), when the caller read
+   * it: stored members are then read by key, with no join to the segment row.
+   */
+  readonly key?: number;
   /** Logical name of the entity its members are rows of. */
   readonly entity: string;
   /** Its query text, for dynamic and compound segments (followed to find reference cycles). */
