@@ -80,6 +80,7 @@ export class JobQueue {
   private timer: NodeJS.Timeout | undefined;
   private polling = false;
   private pollAgain = false;
+  private polled: Promise<void> = Promise.resolve();
 
   constructor(
     readonly store: Store,
@@ -142,7 +143,7 @@ export class JobQueue {
     }
     clearTimeout(this.timer);
     this.timer = undefined;
-    void this.poll();
+    this.polled = this.poll();
   }
 
   /** Jobs running in this queue now. */
@@ -160,6 +161,8 @@ export class JobQueue {
     this.state = 'stopping';
     clearTimeout(this.timer);
     this.timer = undefined;
+    // A claim in flight may still hand this queue jobs: they are launched, then given back below.
+    await this.polled;
     const graceMs = options.graceMs ?? 10_000;
     const all = () => Promise.all([...this.settled.values()]);
     let graceTimer: NodeJS.Timeout | undefined;
