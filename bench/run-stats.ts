@@ -3,6 +3,8 @@
  * durations, a monotonic millisecond clock, and the peak resident memory of the process.
  */
 
+import { Prng } from '../src/demo/prng.ts';
+
 export interface Summary {
   median: number;
   p95: number;
@@ -59,14 +61,8 @@ export class PeakMemory {
 
 /** A deterministic pseudo-random generator (mulberry32): the same choices on every store. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.next();
 }
 
 /** `count` distinct whole numbers from 1 to `max`, in random order. */

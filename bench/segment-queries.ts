@@ -11,7 +11,7 @@
  * Method: the data is generated in the database (bench/segment-data.ts); each query runs once to
  * warm up, then `--runs` times (default 7); median and p95 (nearest rank) are reported.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, release, tmpdir, totalmem, arch } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +25,7 @@ import { SqlCompiler } from '../src/sql/compiler.ts';
 import type { StoreDriver } from '../src/store/driver.ts';
 import { migrateSchema } from '../src/store/migrate.ts';
 import { SqlStore, inTransaction } from '../src/store/sql-store.ts';
+import { writeBenchmarkSection } from './benchmarks-file.ts';
 import { deferIndexes } from './deferred-indexes.ts';
 import { BENCH_NOW, generationSql } from './segment-data.ts';
 
@@ -193,25 +194,11 @@ async function main(): Promise<void> {
       ...results,
       `<!-- bench:segments:${storeName}:${contacts}:end -->`,
     ].join('\n');
-    writeSection(args.out, storeName, contacts, section);
+    writeBenchmarkSection(args.out, `bench:segments:${storeName}:${contacts}`, section);
   } finally {
     await driver.close();
     if (folder !== undefined) rmSync(folder, { recursive: true, force: true });
   }
-}
-
-/** Replaces this store and size's section in BENCHMARKS.md, or appends it. */
-function writeSection(file: string, store: string, size: number, section: string): void {
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
-  const begin = `<!-- bench:segments:${store}:${size}:begin -->`;
-  const end = `<!-- bench:segments:${store}:${size}:end -->`;
-  const i = text.indexOf(begin);
-  const j = text.indexOf(end);
-  const next =
-    i >= 0 && j > i
-      ? text.slice(0, i) + section + text.slice(j + end.length)
-      : `${text.trimEnd()}\n\n${section}\n`;
-  writeFileSync(file, next);
 }
 
 await main();

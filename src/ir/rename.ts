@@ -1,3 +1,4 @@
+import { mapOperands } from './expr-operands.ts';
 import type { Expr, Join, RelQuery, SelectQuery, Source } from './nodes.ts';
 
 /**
@@ -13,39 +14,10 @@ export function renameAlias(e: Expr, from: string, to: string): Expr {
     case 'key':
     case 'column':
       return e.source === from ? { ...e, source: to } : e;
-    case 'literal':
-    case 'null':
-    case 'now':
-      return e;
-    case 'compare':
-      return { ...e, left: r(e.left), right: r(e.right) };
-    case 'arith':
-      return { ...e, left: r(e.left), right: r(e.right) };
-    case 'and':
-    case 'or':
-      return { ...e, operands: e.operands.map(r) };
-    case 'coalesce':
-      return { ...e, operands: e.operands.map(r) };
-    case 'not':
-    case 'negate':
-    case 'isNull':
-    case 'cast':
-    case 'lower':
-    case 'datePart':
-    case 'dateTrunc':
-      return { ...e, operand: r(e.operand) };
-    case 'text':
-      return { ...e, operand: r(e.operand), pattern: r(e.pattern) };
-    case 'in':
-      return { ...e, operand: r(e.operand), values: e.values.map(r) };
-    case 'dateAdd':
-      return { ...e, amount: r(e.amount), operand: r(e.operand) };
-    case 'dateDiff':
-      return { ...e, start: r(e.start), end: r(e.end) };
-    case 'aggregate':
-      return e.operand === undefined ? e : { ...e, operand: r(e.operand) };
     case 'exists':
       return { ...e, query: renameInQuery(e.query, from, to) };
+    default:
+      return mapOperands(e, r);
   }
 }
 

@@ -1,3 +1,4 @@
+import { operandsOf } from '../ir/expr-operands.ts';
 import type { Expr, RelQuery, SelectQuery, Source } from '../ir/nodes.ts';
 
 /**
@@ -44,37 +45,10 @@ export function freeAliases(e: Expr): Set<string> | undefined {
     case 'column':
       out.add(e.source);
       return out;
-    case 'literal':
-    case 'null':
-    case 'now':
-      return out;
-    case 'compare':
-    case 'arith':
-      return add(freeAliases(e.left)) && add(freeAliases(e.right)) ? out : undefined;
-    case 'and':
-    case 'or':
-    case 'coalesce':
-      return e.operands.every((o) => add(freeAliases(o))) ? out : undefined;
-    case 'not':
-    case 'negate':
-    case 'isNull':
-    case 'cast':
-    case 'lower':
-    case 'datePart':
-    case 'dateTrunc':
-      return add(freeAliases(e.operand)) ? out : undefined;
-    case 'text':
-      return add(freeAliases(e.operand)) && add(freeAliases(e.pattern)) ? out : undefined;
-    case 'in':
-      return add(freeAliases(e.operand)) && e.values.every((v) => add(freeAliases(v))) ? out : undefined;
-    case 'dateAdd':
-      return add(freeAliases(e.amount)) && add(freeAliases(e.operand)) ? out : undefined;
-    case 'dateDiff':
-      return add(freeAliases(e.start)) && add(freeAliases(e.end)) ? out : undefined;
-    case 'aggregate':
-      return e.operand === undefined || add(freeAliases(e.operand)) ? out : undefined;
     case 'exists':
       return add(queryFreeAliases(e.query)) ? out : undefined;
+    default:
+      return operandsOf(e).every((o) => add(freeAliases(o))) ? out : undefined;
   }
 }
 
