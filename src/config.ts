@@ -35,6 +35,11 @@ export interface JobSettings {
    * (SEGMENTD_LIVE_UPDATE_DELAY_MS, default 2 s): writes until then share one evaluation.
    */
   liveUpdateDelayMs: number;
+  /**
+   * Days finished jobs (and so member operations' states) are kept (SEGMENTD_JOB_RETENTION_DAYS,
+   * default 30; 0 keeps them forever).
+   */
+  retentionDays: number;
 }
 
 export class SettingsError extends Error {
@@ -62,6 +67,7 @@ function jobSettingsFrom(env: NodeJS.ProcessEnv): JobSettings {
     pollMs: wholeNumber(env, 'SEGMENTD_JOB_POLL_MS', 1000, 5, 600_000),
     maxAttempts: wholeNumber(env, 'SEGMENTD_JOB_MAX_ATTEMPTS', 5, 1, 1000),
     liveUpdateDelayMs: wholeNumber(env, 'SEGMENTD_LIVE_UPDATE_DELAY_MS', 2000, 0, 3_600_000),
+    retentionDays: wholeNumber(env, 'SEGMENTD_JOB_RETENTION_DAYS', 30, 0, 36_500),
   };
 }
 

@@ -29,6 +29,11 @@ export interface JobQueueOptions {
   workerId?: string;
   /** Problems the queue handles itself but should be seen (a failed poll, a failure handler that threw). */
   onError?: (error: unknown, job?: JobInfo) => void;
+  /**
+   * How long finished jobs (succeeded, failed, cancelled) are kept for `list`/`get` (default 30
+   * days); older ones are deleted by the queue about once an hour. 0 keeps them forever.
+   */
+  retainFinishedMs?: number;
 }
 
 export interface JobKindOptions {
@@ -45,6 +50,9 @@ export interface StopOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+const DEFAULT_RETAIN_FINISHED_MS = 30 * 24 * 3600_000;
+/** Finished jobs are purged at most this often (by each queue; a purge is idempotent). */
+export const PURGE_EVERY_MS = 3600_000;
 
 function positive(name: string, value: number, min = 1): number {
   if (!Number.isFinite(value) || value < min) throw new RangeError(`${name} must be a number >= ${min}`);
@@ -81,6 +89,9 @@ export class JobQueue {
   private polling = false;
   private pollAgain = false;
   private polled: Promise<void> = Promise.resolve();
+  private readonly retainFinishedMs: number;
+  /** When this queue last purged finished jobs (0: not yet, so the first poll does). */
+  private purgedAt = 0;
 
   constructor(
     readonly store: Store,
@@ -94,6 +105,8 @@ export class JobQueue {
       5,
     );
     this.pollMs = positive('pollMs', options.pollMs ?? 1000, 5);
+    const retain = options.retainFinishedMs ?? DEFAULT_RETAIN_FINISHED_MS;
+    this.retainFinishedMs = retain === 0 ? 0 : positive('retainFinishedMs', retain, 1000);
     this.defaultBackoff = backoff(options.backoff);
     this.defaultTimeoutMs = positive('timeoutMs', options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     this.workerId = options.workerId ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -180,6 +193,7 @@ export class JobQueue {
         this.pollAgain = false;
         await this.claimWhileFree();
       } while (this.pollAgain && this.state === 'running');
+      await this.purgeWhenDue();
     } finally {
       this.polling = false;
       if (this.state === 'running') {
@@ -211,6 +225,20 @@ export class JobQueue {
       }
       for (const c of claimed) this.launch(new JobRun(c, this.kinds.get(c.job.kind) as JobKind, this.env));
       if (claimed.length < free) return;
+    }
+  }
+
+  /** Deletes finished jobs older than the retention, at most once per PURGE_EVERY_MS. */
+  private async purgeWhenDue(): Promise<void> {
+    const now = Date.now();
+    if (this.retainFinishedMs === 0 || this.state !== 'running' || now - this.purgedAt < PURGE_EVERY_MS)
+      return;
+    this.purgedAt = now;
+    try {
+      await this.store.jobs.purge(new Date(now - this.retainFinishedMs));
+    } catch (error) {
+      // The next purge is due in an hour; nothing depends on old jobs being gone sooner.
+      if (!(error instanceof TransactionConflictError)) this.env.onError(error);
     }
   }
 

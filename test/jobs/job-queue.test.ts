@@ -425,6 +425,29 @@ for (const target of storeTargets()) {
         assert.throws(() => queue.start(), /cannot start again/);
       }));
 
+    test('finished jobs older than the retention are purged by the queue; 0 keeps them', () =>
+      withStore(target, schema, async (store) => {
+        const register = (q: JobQueue) => q.register('noop', () => Promise.resolve());
+        const old: string[] = [];
+        await withQueue(store, {}, register, async (queue) => {
+          for (let i = 0; i < 2; i++) old.push(await queue.enqueue(store, { kind: 'noop' }));
+          for (const id of old) await waitForState(store, id, ['succeeded']);
+        });
+        await sleep(1200);
+        await withQueue(store, { retainFinishedMs: 0 }, register, () => sleep(100));
+        for (const id of old) assert.ok(await store.jobs.get(id), 'retention 0 purged a job');
+        await withQueue(store, { retainFinishedMs: 1000 }, register, async (queue) => {
+          const recent = await queue.enqueue(store, { kind: 'noop' });
+          await waitForState(store, recent, ['succeeded']);
+          await waitFor('the purge', async () =>
+            (await store.jobs.get(old[0]!)) === undefined ? true : undefined,
+          );
+          for (const id of old) assert.equal(await store.jobs.get(id), undefined);
+          assert.ok(await store.jobs.get(recent), 'a job finished within the retention was purged');
+        });
+        assert.throws(() => new JobQueue(store, { retainFinishedMs: 10 }), /retainFinishedMs/);
+      }));
+
     test('two queues on one store run a burst of jobs once each, keys in order', () =>
       withStore(target, schema, async (store) => {
         await runBurst([store, store], 60);

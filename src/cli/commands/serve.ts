@@ -13,13 +13,14 @@ export function registerServeCommand(program: Command): void {
   ).action(async (opts: StoreOptions & { port?: string; host?: string }) => {
     const settings = settingsOf(opts);
     const opened = await openConfiguredStore(settings);
-    const { concurrency, leaseMs, pollMs, maxAttempts, liveUpdateDelayMs } = settings.jobs;
+    const { concurrency, leaseMs, pollMs, maxAttempts, liveUpdateDelayMs, retentionDays } = settings.jobs;
     // The engine logs through the app's logger, which exists by the time jobs run (app ready).
     const segments = new SegmentEngine(opened.store, opened.records, {
       queue: {
         concurrency,
         leaseMs,
         pollMs,
+        retainFinishedMs: retentionDays * 24 * 3600_000,
         onError: (err, job) => app.log.warn({ err, job: job?.id, kind: job?.kind }, 'segment job problem'),
       },
       maxAttempts,
