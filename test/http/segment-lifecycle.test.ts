@@ -684,6 +684,61 @@ for (const target of storeTargets()) {
       );
     });
 
+    it('refuses a rename, or a namesake, that would change what a query names', async () => {
+      const base = await segmentIn(S.Draft, T.Static, 'named in a query');
+      const other = await segmentIn(S.Draft, T.Static, 'not named anywhere');
+      const referrer = await api.create(
+        'msdyncrm_segments',
+        segmentBody('names it', T.Compound, S.Draft, { msdyncrm_query: "SEGMENT('Named In A Query')" }),
+      );
+      const queryName = `SEGMENT_CRM_ID_${base.replaceAll('-', '')}`;
+      const renamed = expectError(await patch(api, base, { msdyncrm_segmentname: 'renamed' }), 400, REFUSED);
+      assert.equal(
+        renamed,
+        `The segment 'named in a query' cannot be renamed to 'renamed': the query of segment 'names it' (${referrer}) refers to it by its name; refer to it as SEGMENT(${queryName}) there first.`,
+      );
+      const namesake = expectError(
+        await api.request({
+          method: 'POST',
+          url: 'msdyncrm_segments',
+          payload: segmentBody('NAMED in a query', T.Static, S.Draft),
+        }),
+        400,
+        REFUSED,
+      );
+      assert.match(
+        namesake,
+        /No second segment may be named 'NAMED in a query': the query of segment 'names it'/,
+      );
+      expectError(
+        await patch(api, other, { msdyncrm_segmentname: 'named in a query' }),
+        400,
+        REFUSED,
+        /ambiguous/,
+      );
+      // A change of case keeps the reference; other segments rename freely; nothing was written.
+      assert.equal((await patch(api, base, { msdyncrm_segmentname: 'Named in a Query' })).statusCode, 204);
+      assert.equal((await patch(api, other, { msdyncrm_segmentname: 'still free' })).statusCode, 204);
+      const names = json(
+        await api.request({
+          url: `msdyncrm_segments?$select=msdyncrm_segmentname&$orderby=msdyncrm_segmentname`,
+        }),
+      );
+      assert.ok(
+        !(names.value as { msdyncrm_segmentname: string }[]).some(
+          (r) => r.msdyncrm_segmentname === 'renamed',
+        ),
+      );
+      // Once the query names it by its query name, the rename is possible.
+      assert.equal((await patch(api, referrer, { msdyncrm_query: `SEGMENT(${queryName})` })).statusCode, 204);
+      assert.equal((await patch(api, base, { msdyncrm_segmentname: 'renamed' })).statusCode, 204);
+      for (const id of [referrer, base, other])
+        assert.equal(
+          (await api.request({ method: 'DELETE', url: `msdyncrm_segments(${id})` })).statusCode,
+          204,
+        );
+    });
+
     it('deleting a segment removes its members and cancels its queued jobs', async () => {
       const [c] = await api.contacts([{ lastname: 'deleted member' }]);
       const id = await api.create(

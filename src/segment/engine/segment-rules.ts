@@ -4,8 +4,9 @@ import { SegmentStatus } from '../../metadata/builtin/segment.ts';
 import { checkDelete } from './rules/delete-rules.ts';
 import { planCreate } from './rules/create-rules.ts';
 import { planUpdate } from './rules/edit-rules.ts';
+import { checkSegmentName } from './rules/name-rules.ts';
 import { SegmentJobs, nextRefresh } from './segment-jobs.ts';
-import { contactKeys, readSegment, SEGMENT_ENTITY } from './segment-record.ts';
+import { contactKeys, readSegment, SEGMENT_ENTITY, SEGMENT_ID } from './segment-record.ts';
 
 /** What a write decided before it was made, for what follows it (same transaction). */
 interface Pending {
@@ -29,6 +30,7 @@ export interface SegmentRulesEnvironment {
 }
 
 const QUERY = 'msdyncrm_segmentquery';
+const NAME = 'msdyncrm_segmentname';
 const TYPE = 'msdyncrm_segmenttype';
 
 /**
@@ -50,6 +52,8 @@ export function segmentRules(env: SegmentRulesEnvironment): EntityRules {
   return {
     async beforeCreate(ctx, values) {
       const plan = await planCreate(ctx.records, values);
+      const name = plan.values[NAME];
+      if (typeof name === 'string') await checkSegmentName(ctx.session, undefined, name);
       const p: Pending = plan.goLive ? { job: 'go-live' } : {};
       if (plan.memberIds !== undefined) {
         p.members = await contactKeys(ctx.session, plan.memberIds);
@@ -71,6 +75,9 @@ export function segmentRules(env: SegmentRulesEnvironment): EntityRules {
 
     async beforeUpdate(ctx, current, values) {
       const plan = await planUpdate(ctx.records, current, values, ctx.now);
+      const name = plan.values[NAME];
+      if (typeof name === 'string' && name !== current[NAME])
+        await checkSegmentName(ctx.session, String(current[SEGMENT_ID]), name);
       const p: Pending = { dropMembers: plan.dropMembers, reschedule: plan.reschedule };
       if (plan.memberIds !== undefined) {
         p.members = await contactKeys(ctx.session, plan.memberIds);
