@@ -82,6 +82,90 @@ describe('the segmentd command', () => {
     }
   });
 
+  it('imports segment records under the segment rules: static members stored, going live queued, bad ones rejected', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'segmentd-cli-'));
+    try {
+      const db = join(dir, 'store.duckdb');
+      const [ann, bob] = ['0b6d2f4e-0000-4000-8000-000000000001', '0b6d2f4e-0000-4000-8000-000000000002'];
+      const contacts = join(dir, 'contacts.csv');
+      writeFileSync(contacts, `contactid,lastname,address1_city\n${ann},Ann,Paris\n${bob},Bob,Rome\n`);
+      assert.equal((await segmentd(['import', 'contact', contacts, '--db', db])).code, 0);
+      const segments = join(dir, 'segments.ndjson');
+      const line = (o: Record<string, unknown>) => JSON.stringify(o);
+      writeFileSync(
+        segments,
+        [
+          line({
+            msdyncrm_segmentname: 'imported static',
+            msdyncrm_segmenttype: 192350001,
+            statuscode: 192350000,
+            msdyncrm_segmentmemberids: [bob],
+          }),
+          line({
+            msdyncrm_segmentname: 'imported live',
+            msdyncrm_segmenttype: 192350000,
+            msdyncrm_query: "PROFILE(contact).FILTER(address1_city == 'Paris')",
+            statuscode: 192350001,
+          }),
+          line({
+            msdyncrm_segmentname: 'cannot go live',
+            msdyncrm_segmenttype: 192350000,
+            msdyncrm_query: 'PROFILE(contact).FILTER(nosuchattribute == 1)',
+            statuscode: 192350001,
+          }),
+        ].join('\n'),
+      );
+      const imported = await segmentd([
+        'import',
+        'msdyncrm_segments',
+        segments,
+        '--db',
+        db,
+        '--batch-size',
+        '1',
+      ]);
+      assert.equal(imported.code, 2, imported.stderr);
+      assert.match(imported.stdout, /2 record\(s\) imported, 1 rejected, 3 read\./);
+      assert.match(imported.stdout, /line 3: .*nosuchattribute/);
+      const members = await segmentd([
+        'query',
+        "SEGMENT('imported static')",
+        '--db',
+        db,
+        '--select',
+        'lastname',
+      ]);
+      assert.equal(members.code, 0, members.stderr);
+      assert.deepEqual(JSON.parse(members.stdout.trim()), { contactid: bob, lastname: 'Bob' });
+      const exported = await segmentd([
+        'export',
+        'msdyncrm_segment',
+        '--db',
+        db,
+        '--select',
+        'msdyncrm_segmentname,statuscode,msdyncrm_segmentsize',
+        '--orderby',
+        'msdyncrm_segmentname',
+        '--format',
+        'ndjson',
+      ]);
+      assert.equal(exported.code, 0, exported.stderr);
+      const rows = exported.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      assert.deepEqual(
+        rows.map((r) => [r.msdyncrm_segmentname, r.statuscode, r.msdyncrm_segmentsize]),
+        [
+          ['imported live', 192350006, 0],
+          ['imported static', 192350000, 1],
+        ],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('imports a file, reports rejected lines, and exports what it imported', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'segmentd-cli-'));
     try {

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { convertImportRecord } from '../../engine/import-values.ts';
 import { describeImportReport, importRecords } from '../../ingest/importer.ts';
-import { startLiveSegmentUpdates } from '../../segment/engine/index.ts';
+import { SegmentEngine } from '../../segment/engine/index.ts';
 import { RECORD_FORMATS, readRecordFile, type RecordFormat } from '../../ingest/record-file.ts';
 import { openConfiguredStore, settingsOf, withStoreOptions, type StoreOptions } from '../context.ts';
 import { ProgressReporter } from '../progress.ts';
@@ -30,11 +30,15 @@ export function registerImportCommand(program: Command): void {
   ).action(async (entityName: string, file: string, opts: ImportOptions) => {
     const settings = settingsOf(opts);
     const opened = await openConfiguredStore(settings);
-    // Live segments depending on what is imported are re-evaluated by the servers' job queues.
-    const live = startLiveSegmentUpdates(opened.store, opened.records, {
-      delayMs: settings.jobs.liveUpdateDelayMs,
+    // Imported segment records follow the same rules as through the Web API: their jobs (going
+    // live, stopping) are queued for the servers' job queues, which run them; this process runs no
+    // job. Live segments depending on what is imported are re-evaluated the same way.
+    const segments = new SegmentEngine(opened.store, opened.records, {
+      liveUpdates: { delayMs: settings.jobs.liveUpdateDelayMs },
       maxAttempts: settings.jobs.maxAttempts,
     });
+    const live = segments.liveUpdates;
+    live?.start();
     try {
       const schema = opened.store.schema;
       const entity = schema.entity(entityName) ?? schema.entityBySetName(entityName);
@@ -66,7 +70,7 @@ export function registerImportCommand(program: Command): void {
       process.stdout.write(`Took ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
       if (!report.complete || report.rejected > 0) process.exitCode = 2;
     } finally {
-      await live.close();
+      await live?.close();
       await opened.store.close();
     }
   });
