@@ -1,7 +1,9 @@
 /**
  * The import and HTTP suite of `npm run bench` (bench/run.ts runs it; alone:
  * `node --import tsx bench/import-http.ts --contacts N [--store postgres]`, PostgreSQL through
- * SEGMENTD_BENCH_DATABASE_URL, an empty database). Writes its section of BENCHMARKS.md.
+ * SEGMENTD_BENCH_DATABASE_URL, an empty database). Writes its section of BENCHMARKS.md (or `--out`).
+ * `--import-only` stops after the import and writes nothing: for timing or profiling the import
+ * path (`node --cpu-prof --import tsx bench/import-http.ts --contacts 200000 --import-only`).
  *
  * Measures:
  * - import of N generated contacts (and N/10 accounts) through the import path (engine + bulk write);
@@ -29,6 +31,8 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '10' },
     connections: { type: 'string', default: '16' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
+    /** Only the import, no HTTP and no file written (for profiling the import path). */
+    'import-only': { type: 'boolean', default: false },
   },
 });
 
@@ -132,6 +136,12 @@ async function main(): Promise<void> {
   await store.refreshStatistics('account');
   await store.refreshStatistics('contact');
   console.log(`  contacts: ${importSeconds.toFixed(1)} s (${Math.round(contacts / importSeconds)} rows/s)`);
+  if (args['import-only']) {
+    console.log(`  accounts: ${((t1 - t0) / 1000).toFixed(1)} s, peak RSS ${mib(peakRss)}`);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+    return;
+  }
 
   const app = buildApp({ records, schema, logger: false });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -185,7 +195,7 @@ async function main(): Promise<void> {
     '### Import',
     '',
     'Method: the import path of `segmentd import` (record engine: defaults, computed and system attributes, id and',
-    "lookup checks; then the store's bulk write: DuckDB Appender into a staging table, PostgreSQL COPY) in batches of",
+    "lookup checks; then the store's bulk write: DuckDB data chunks appended to the table, PostgreSQL COPY) in batches of",
     '20,000, one transaction per batch, the generator included in the time. One run.',
     '',
     '| measure | result | target |',

@@ -32,6 +32,7 @@ import type {
 import { ROOT } from './record-types.ts';
 import { decodeSkipToken, encodeSkipToken } from './skip-token.ts';
 import { VersionClock } from './version-clock.ts';
+import { CreateColumns } from './create-columns.ts';
 import { formatDateTime } from './values.ts';
 
 export const MAX_PAGE_SIZE = 5000;
@@ -51,6 +52,8 @@ function concurrentWrite(): DataverseError {
 
 /** Ids per existence check: one list parameter each, so a whole import batch fits in one. */
 const ID_CHECK_CHUNK = 20000;
+/** Rows an import works out between two looks at the store's answers (see importBatch). */
+const PREPARE_SLICE = 2000;
 
 /** Hidden columns a page query adds to build its continuation token. */
 const KEY_COLUMN = 'sd_key';
@@ -415,16 +418,45 @@ export class RecordService {
         const id = v[e.primaryIdAttribute];
         if (typeof id === 'string') ids.push(id);
       }
-      const existing = await records.existingIds(e, ids);
-      const missingTargets = await records.missingLookupTargets(e, list, plan.lookups);
-      const toCreate: AttributeValues[] = [];
-      const seen = new Set<string>();
       const withRules = records.rulesOf(e) !== undefined;
+      const interactions = e.logicalName === INTERACTION_ENTITY;
+      // The store looks up the existing ids and lookup targets while the rows are worked out (each
+      // row's values do not depend on the answers, only whether the row is written does); with
+      // rules or interaction checks the rows are worked out one by one afterwards, as they pass.
+      const checks = Promise.all([
+        records.existingIds(e, ids),
+        records.missingLookupTargets(e, list, plan.lookups),
+      ]);
+      const toCreate = new CreateColumns(e, list.length);
+      const early = !withRules && !interactions;
+      if (early) {
+        try {
+          for (let index = 0; index < list.length; index++) {
+            records.prepareCreateInto(
+              e,
+              plan,
+              list[index] as AttributeValues,
+              defaults,
+              now,
+              toCreate,
+              index,
+            );
+            // Let the store's answers arrive and its next query start.
+            if (index % PREPARE_SLICE === PREPARE_SLICE - 1) await new Promise(setImmediate);
+          }
+        } catch (err) {
+          await checks.catch(() => undefined);
+          throw err;
+        }
+      }
+      const [existing, missingTargets] = await checks;
+      const created = new Uint8Array(list.length);
+      const seen = new Set<string>();
       let createdWithRules = 0;
       let updated = 0;
       for (let index = 0; index < list.length; index++) {
         let values = list[index] as AttributeValues;
-        if (e.logicalName === INTERACTION_ENTITY) {
+        if (interactions) {
           const checked = checkInteraction(records.schema, values, now);
           if ('problem' in checked) {
             rejected.push({ index, reason: checked.problem });
@@ -471,18 +503,21 @@ export class RecordService {
           }
           continue;
         }
-        toCreate.push(records.prepareCreateWith(e, plan, values, defaults, now));
+        if (!early) records.prepareCreateInto(e, plan, values, defaults, now, toCreate, index);
+        // Version numbers in row order, interleaved with the updates', as record by record.
+        if (plan.system.versionnumber) toCreate.set(index, 'versionnumber', records.clock.next());
+        created[index] = 1;
       }
-      if (toCreate.length > 0) {
-        const attributes = writtenAttributes(e, toCreate);
+      const { attributes, columns, count } = toCreate.finish(created);
+      if (count > 0) {
         try {
-          await records.session.bulkInsert(e.logicalName, attributes, rowsOf(toCreate, attributes));
+          await records.session.bulkInsertColumns(e.logicalName, attributes, columns, count);
         } catch (err) {
           throw mapStoreError(err, e);
         }
         records.noteWrite(e);
       }
-      return { created: toCreate.length + createdWithRules, updated, rejected };
+      return { created: count + createdWithRules, updated, rejected };
     });
   }
 
@@ -516,29 +551,54 @@ export class RecordService {
     lookups?: readonly AttributeMetadata[],
   ): Promise<Set<string>> {
     const wanted = new Map<string, Map<string, string[]>>();
+    const want = (values: AttributeValues, name: string, v: Value | undefined) => {
+      const a = e.attributes.get(name);
+      if (a === undefined || !isLookupType(a.type) || typeof v !== 'string') return;
+      const target =
+        (a.targets?.length ?? 0) > 1 ? (values[`${name}type`] as string | undefined) : a.targets?.[0];
+      if (target === undefined) return;
+      let byId = wanted.get(target);
+      if (byId === undefined) wanted.set(target, (byId = new Map<string, string[]>()));
+      const names = byId.get(v);
+      if (names === undefined) byId.set(v, [name]);
+      else if (!names.includes(name)) names.push(name);
+    };
     for (const values of list) {
-      const named: [string, Value | undefined][] =
-        lookups === undefined
-          ? Object.entries(values)
-          : lookups.map((a) => [a.logicalName, values[a.logicalName]]);
-      for (const [name, v] of named) {
-        const a = e.attributes.get(name);
-        if (a === undefined || !isLookupType(a.type) || typeof v !== 'string') continue;
-        const target =
-          (a.targets?.length ?? 0) > 1 ? (values[`${name}type`] as string | undefined) : a.targets?.[0];
-        if (target === undefined) continue;
-        let byId = wanted.get(target);
-        if (byId === undefined) wanted.set(target, (byId = new Map<string, string[]>()));
-        const names = byId.get(v) ?? [];
-        if (!names.includes(name)) names.push(name);
-        byId.set(v, names);
-      }
+      if (lookups === undefined) for (const [name, v] of Object.entries(values)) want(values, name, v);
+      else for (const a of lookups) want(values, a.logicalName, values[a.logicalName]);
     }
     const missing = new Set<string>();
     for (const [target, byId] of wanted) {
       const t = this.schema.requireEntity(target);
-      const found = await this.existingIds(t, [...byId.keys()]);
-      for (const [id, names] of byId) if (!found.has(id)) for (const n of names) missing.add(`${n}:${id}`);
+      for (const id of await this.missingIds(t, [...byId.keys()])) {
+        for (const n of byId.get(id) ?? []) missing.add(`${n}:${id}`);
+      }
+    }
+    return missing;
+  }
+
+  /**
+   * Which of `ids` (distinct, canonical) name no record of `e`. Usually every one exists (an
+   * import's lookup targets), so the store counts them first and lists the found ones only when
+   * some are missing: reading back 20,000 found ids costs more than the query.
+   */
+  private async missingIds(e: EntityMetadata, ids: string[]): Promise<string[]> {
+    const missing: string[] = [];
+    for (let i = 0; i < ids.length; i += ID_CHECK_CHUNK) {
+      const chunk = ids.slice(i, i + ID_CHECK_CHUNK);
+      const rows = await this.session.select(
+        select(entitySource(e.logicalName, ROOT), [{ expr: { kind: 'aggregate', fn: 'count' }, as: 'n' }], {
+          where: {
+            kind: 'in',
+            operand: attrRef(ROOT, e.primaryIdAttribute),
+            values: chunk.map((id) => lit(id, 'guid')),
+            negated: false,
+          },
+        }),
+      );
+      if (Number(rows[0]?.n ?? 0) === chunk.length) continue;
+      const found = await this.existingIds(e, chunk);
+      for (const id of chunk) if (!found.has(id)) missing.push(id);
     }
     return missing;
   }
@@ -830,6 +890,89 @@ export class RecordService {
     return row;
   }
 
+  /**
+   * `prepareCreateWith` for the bulk path: the same row, written into row `row` of the batch's
+   * columns instead of a row object (an import creates up to a million of them), all but the
+   * version number, which the caller sets in write order. Keep the two in step.
+   */
+  private prepareCreateInto(
+    e: EntityMetadata,
+    plan: CreatePlan,
+    values: AttributeValues,
+    defaults: Defaults,
+    now: string,
+    out: CreateColumns,
+    row: number,
+  ): void {
+    const merged = (name: string) => givenOrDefault(values, plan.defaults, name);
+    for (const name of plan.defaultNames)
+      if (!Object.hasOwn(values, name)) out.set(row, name, plan.defaults[name]);
+    for (const name in values) out.set(row, name, values[name]);
+    const id = (values[e.primaryIdAttribute] as string | null | undefined) ?? randomUUID();
+    out.set(row, e.primaryIdAttribute, id);
+    for (const a of plan.computed) {
+      switch (a.computed) {
+        case 'fullname': {
+          const first = merged('firstname');
+          const last = merged('lastname');
+          const hasFirst = typeof first === 'string' && first !== '';
+          const hasLast = typeof last === 'string' && last !== '';
+          out.set(
+            row,
+            a.logicalName,
+            hasFirst && hasLast ? `${first} ${last}` : hasFirst ? first : hasLast ? last : null,
+          );
+          break;
+        }
+        case 'parentAccount':
+          out.set(
+            row,
+            a.logicalName,
+            merged('parentcustomeridtype') === 'account' ? (merged('parentcustomerid') ?? null) : null,
+          );
+          break;
+        case 'segmentQueryName':
+          out.set(
+            row,
+            a.logicalName,
+            typeof id === 'string' ? `SEGMENT_CRM_ID_${id.replaceAll('-', '').toLowerCase()}` : null,
+          );
+          break;
+        default:
+          break;
+      }
+    }
+    if (plan.state !== undefined) {
+      const code = merged('statuscode');
+      if (typeof code !== 'number') {
+        out.set(row, 'statuscode', plan.state.defaultStatus ?? null);
+        out.set(row, 'statecode', 0);
+      } else {
+        out.set(row, 'statecode', plan.state.stateOf.get(code) ?? 0);
+      }
+    }
+    const overridden = values.overriddencreatedon;
+    const ownerid = (values.ownerid as string | null | undefined) ?? defaults.userId;
+    const has = plan.system;
+    if (has.createdon) {
+      out.set(
+        row,
+        'createdon',
+        typeof overridden === 'string'
+          ? overridden.length === 10
+            ? `${overridden}T00:00:00Z`
+            : overridden
+          : now,
+      );
+    }
+    if (has.modifiedon) out.set(row, 'modifiedon', now);
+    if (has.createdby) out.set(row, 'createdby', defaults.userId);
+    if (has.modifiedby) out.set(row, 'modifiedby', defaults.userId);
+    if (has.ownerid) out.set(row, 'ownerid', ownerid);
+    if (has.owningbusinessunit) out.set(row, 'owningbusinessunit', defaults.businessUnitId);
+    if (has.owninguser) out.set(row, 'owninguser', ownerid);
+  }
+
   private async prepareUpdate(
     e: EntityMetadata,
     current: Row,
@@ -976,18 +1119,6 @@ function writtenAttributes(e: EntityMetadata, rows: readonly AttributeValues[]):
   return [...e.attributes.keys()].filter((a) => written.has(a));
 }
 
-/** The values of `attributes` of each row, in order (absent values null), as bulkInsert takes them. */
-function rowsOf(rows: readonly AttributeValues[], attributes: readonly string[]): Value[][] {
-  const out = new Array<Value[]>(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i] as AttributeValues;
-    const values = new Array<Value>(attributes.length);
-    for (let j = 0; j < attributes.length; j++) values[j] = r[attributes[j] as string] ?? null;
-    out[i] = values;
-  }
-  return out;
-}
-
 /** Server-maintained attributes a create fills when the entity has them. */
 const SYSTEM_ATTRIBUTES = [
   'createdon',
@@ -1008,6 +1139,13 @@ interface CreatePlan {
   computed: AttributeMetadata[];
   /** Lookup attributes, in declaration order. */
   lookups: AttributeMetadata[];
+  /** The names in `defaults`. */
+  defaultNames: string[];
+  /**
+   * statecode following statuscode (see applyState), when the entity has both: the status a
+   * record without one gets, and each status reason's state.
+   */
+  state?: { defaultStatus: number | undefined; stateOf: Map<number, number | undefined> };
   /** Which server-maintained attributes the entity has. */
   system: Record<(typeof SYSTEM_ATTRIBUTES)[number], boolean>;
 }
@@ -1028,9 +1166,26 @@ function createPlan(e: EntityMetadata): CreatePlan {
   const system = Object.fromEntries(
     SYSTEM_ATTRIBUTES.map((n) => [n, e.attributes.has(n)]),
   ) as CreatePlan['system'];
-  plan = { defaults, computed, lookups, system };
+  const status = e.attributes.get('statuscode');
+  const stateAttribute = e.attributes.get('statecode');
+  const state =
+    status === undefined || stateAttribute === undefined
+      ? undefined
+      : {
+          defaultStatus:
+            stateAttribute.options?.find((o) => o.value === 0)?.defaultStatus ??
+            (status.defaultValue as number | undefined),
+          // The first option of a value wins, as `find` does in applyState.
+          stateOf: new Map((status.options ?? []).toReversed().map((o) => [o.value, o.state])),
+        };
+  plan = { defaults, defaultNames: Object.keys(defaults), computed, lookups, state, system };
   createPlans.set(e, plan);
   return plan;
+}
+
+/** A value of a record being created: the given one over the default (a given null wins). */
+function givenOrDefault(values: AttributeValues, defaults: AttributeValues, name: string): Value | undefined {
+  return Object.hasOwn(values, name) ? values[name] : defaults[name];
 }
 
 /** The first lookup of `values` whose target is in `missing` (`<lookup>:<id>`), if any. */

@@ -18,19 +18,34 @@ export interface BulkTarget {
 }
 
 /**
+ * The checked values of a bulk write, column by column: `values[j][r]` is row `r`'s value of the
+ * target's column `j` (the first column is the surrogate key). Columns rather than rows, so that
+ * a driver can fill its column buffers (DuckDB data chunks) without a per-row object.
+ */
+export interface BulkColumns {
+  rowCount: number;
+  values: readonly (readonly (SqlParam | null)[])[];
+}
+
+/**
  * One database connection as the shared store code uses it. A connection runs one statement at a
  * time; callers serialise their calls (see `SqlStore`).
  */
 export interface DriverConnection {
   /** Runs a statement and returns its rows, values normalised as the IR's `Value` documents. */
   query(sql: string, params: readonly SqlParam[]): Promise<Row[]>;
+  /**
+   * Runs a statement returning one integer column (surrogate keys) and returns its values in row
+   * order, without a row object per value: key lists of a million rows are read in one go.
+   */
+  queryIntegers(sql: string, params: readonly SqlParam[]): Promise<Int32Array>;
   /** Runs a statement and returns the number of rows it changed. */
   execute(sql: string, params: readonly SqlParam[]): Promise<number>;
   /**
-   * Writes rows through the store's bulk path; each row holds one checked parameter value (or
-   * null) per target column. Columns the target does not name are left null.
+   * Writes rows through the store's bulk path, given column by column (one checked parameter
+   * value or null per row in each target column). Columns the target does not name are left null.
    */
-  append(target: BulkTarget, rows: readonly (readonly (SqlParam | null)[])[]): Promise<void>;
+  append(target: BulkTarget, columns: BulkColumns): Promise<void>;
   /** Marks the connection as broken: it is closed instead of going back to the pool. */
   discard(): void;
 }

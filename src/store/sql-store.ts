@@ -8,7 +8,9 @@ import { KEY_COLUMN, keySequenceName, quoteIdentifier } from '../sql/identifiers
 import { type SqlParam, toSqlParam } from '../sql/parameter-value.ts';
 import { decimalScale } from '../sql/storage-types.ts';
 import { type JobTable, SqlJobTable } from '../jobs/job-table.ts';
-import { Serial } from '../jobs/serial.ts';
+import { ClaimGuard } from '../jobs/claim-guard.ts';
+import { MEMBERSHIP_TABLE } from '../sql/internal-tables.ts';
+import { ChangeTracker } from './change-versions.ts';
 import type { BulkColumn, BulkTarget, DriverConnection, StoreDriver } from './driver.ts';
 import { type MembershipTable, SqlMembershipTable } from './membership-table.ts';
 import { DuplicateKeyError, type Store, type StoreSession, TransactionConflictError } from './store.ts';
@@ -65,6 +67,7 @@ function serialised(c: DriverConnection): DriverConnection {
   };
   return {
     query: (sql, params) => queue(() => c.query(sql, params)),
+    queryIntegers: (sql, params) => queue(() => c.queryIntegers(sql, params)),
     execute: (sql, params) => queue(() => c.execute(sql, params)),
     append: (target, rows) => queue(() => c.append(target, rows)),
     discard: () => c.discard(),
@@ -90,8 +93,10 @@ export class SqlStore implements Store {
   readonly name: 'duckdb' | 'postgres';
   private readonly compiler: SqlCompiler;
   private readonly ops: SessionOperations;
-  /** Serialises job claims on stores without row locks to skip (DuckDB: one process). */
-  private readonly claims = new Serial();
+  /** Keeps job claims apart on stores without row locks to skip (DuckDB: one process). */
+  private readonly claims = new ClaimGuard();
+  /** Change versions of the tables written through this store (see src/store/change-versions.ts). */
+  private readonly changes: ChangeTracker;
   private closed = false;
   readonly membership: MembershipTable;
   readonly jobs: JobTable;
@@ -103,12 +108,36 @@ export class SqlStore implements Store {
     this.name = driver.dialect.name;
     this.compiler = new SqlCompiler(schema, driver.dialect);
     this.ops = new SessionOperations(this.compiler, driver);
+    this.changes = ChangeTracker.of(driver);
     const connections: SessionConnections = {
       read: (fn) => this.withConnection((c) => fn(this.ops.translating(c))),
       write: (fn) => this.internalWrite(() => inTransaction(this.driver, (c) => fn(this.ops.translating(c)))),
     };
-    this.membership = new SqlMembershipTable(this.compiler, connections);
+    const members = new Set([MEMBERSHIP_TABLE]);
+    const membershipConnections: SessionConnections = {
+      read: (fn) => connections.read(fn),
+      write: (fn) =>
+        this.internalWrite(() =>
+          inTransaction(this.driver, async (c) => {
+            const result = await fn(this.ops.translating(c));
+            await this.changes.beforeCommit(this.ops.translating(c), members);
+            return result;
+          }),
+        ).then(async (result) => {
+          await this.changes.committed(this.connect, members);
+          return result;
+        }),
+    };
+    this.membership = new SqlMembershipTable(this.compiler, membershipConnections);
     this.jobs = new SqlJobTable(driver.dialect, connections, this.claims, false);
+  }
+
+  /** A connection for the change tracker's own statements. */
+  private readonly connect = <T>(fn: (c: DriverConnection) => Promise<T>): Promise<T> =>
+    this.withConnection((c) => fn(this.ops.translating(c)));
+
+  async changeVersions(tables: readonly string[]): Promise<number[]> {
+    return this.changes.read(this.connect, tables);
   }
 
   compile(query: RelQuery | Mutation): { sql: string; params: Value[] } {
@@ -120,12 +149,19 @@ export class SqlStore implements Store {
     return this.withConnection((c) => this.ops.run(() => c.query(compiled.sql, compiled.params)));
   }
 
+  async selectIntegers(query: RelQuery): Promise<Int32Array> {
+    const compiled = this.compiler.compile(query);
+    return this.withConnection((c) => this.ops.run(() => c.queryIntegers(compiled.sql, compiled.params)));
+  }
+
   async mutate(mutation: Mutation): Promise<number> {
     const statements = this.ops.statements(mutation);
     if (statements.length === 0) return 0;
     // Several statements (a large insert) must apply all or nothing.
     if (statements.length > 1) return this.transaction((tx) => tx.mutate(mutation));
-    return this.withConnection((c) => this.ops.execute(c, statements));
+    const changed = await this.withConnection((c) => this.ops.execute(c, statements));
+    await this.changes.committed(this.connect, new Set([mutation.entity]));
+    return changed;
   }
 
   async allocateKeys(entity: string, count: number): Promise<number[]> {
@@ -152,18 +188,38 @@ export class SqlStore implements Store {
     return this.transaction((tx) => tx.bulkInsert(entity, attributes, rows));
   }
 
+  /** In a transaction of its own, so a failing row leaves nothing behind. */
+  async bulkInsertColumns(
+    entity: string,
+    attributes: readonly string[],
+    columns: readonly (readonly Value[])[],
+    rowCount: number,
+  ): Promise<number[]> {
+    if (rowCount === 0) {
+      this.ops.bulkTarget(entity, attributes);
+      return [];
+    }
+    return this.transaction((tx) => tx.bulkInsertColumns(entity, attributes, columns, rowCount));
+  }
+
   async transaction<T>(fn: (tx: StoreSession) => Promise<T>): Promise<T> {
     this.checkOpen();
-    return this.translated(() =>
+    const written = new Set<string>();
+    const result = await this.translated(() =>
       inTransaction(this.driver, async (c) => {
-        const tx = new TransactionSession(this.compiler, this.ops, c, this.claims);
+        const tx = new TransactionSession(this.compiler, this.ops, c, this.claims, written);
+        let value: T;
         try {
-          return await fn(tx);
+          value = await fn(tx);
         } finally {
           tx.finish();
         }
+        await this.changes.beforeCommit(this.ops.translating(c), written);
+        return value;
       }),
     );
+    await this.changes.committed(this.connect, written);
+    return result;
   }
 
   async close(): Promise<void> {
@@ -219,13 +275,21 @@ class TransactionSession implements StoreSession {
     private readonly compiler: SqlCompiler,
     private readonly ops: SessionOperations,
     private readonly connection: DriverConnection,
-    claims: Serial,
+    claims: ClaimGuard,
+    /** The tables this transaction wrote, for their change versions. */
+    private readonly written: Set<string>,
   ) {
     const connections: SessionConnections = {
       read: (fn) => fn(this.ops.translating(this.c)),
       write: (fn) => fn(this.ops.translating(this.c)),
     };
-    this.membership = new SqlMembershipTable(compiler, connections);
+    this.membership = new SqlMembershipTable(compiler, {
+      read: (fn) => connections.read(fn),
+      write: (fn) => {
+        this.written.add(MEMBERSHIP_TABLE);
+        return connections.write(fn);
+      },
+    });
     this.jobs = new SqlJobTable(compiler.dialect, connections, claims, true);
   }
 
@@ -244,8 +308,17 @@ class TransactionSession implements StoreSession {
     return this.ops.run(() => c.query(compiled.sql, compiled.params));
   }
 
+  async selectIntegers(query: RelQuery): Promise<Int32Array> {
+    const compiled = this.compiler.compile(query);
+    const c = this.c;
+    return this.ops.run(() => c.queryIntegers(compiled.sql, compiled.params));
+  }
+
   async mutate(mutation: Mutation): Promise<number> {
-    return this.ops.execute(this.c, this.ops.statements(mutation));
+    const statements = this.ops.statements(mutation);
+    const c = this.c;
+    this.written.add(mutation.entity);
+    return this.ops.execute(c, statements);
   }
 
   async allocateKeys(entity: string, count: number): Promise<number[]> {
@@ -257,7 +330,20 @@ class TransactionSession implements StoreSession {
     attributes: readonly string[],
     rows: readonly (readonly Value[])[],
   ): Promise<number[]> {
-    return this.ops.bulkInsert(this.c, entity, attributes, rows);
+    const c = this.c;
+    this.written.add(entity);
+    return this.ops.bulkInsert(c, entity, attributes, rows);
+  }
+
+  async bulkInsertColumns(
+    entity: string,
+    attributes: readonly string[],
+    columns: readonly (readonly Value[])[],
+    rowCount: number,
+  ): Promise<number[]> {
+    const c = this.c;
+    this.written.add(entity);
+    return this.ops.bulkInsertColumns(c, entity, attributes, columns, rowCount);
   }
 }
 
@@ -284,6 +370,7 @@ class SessionOperations {
   translating(c: DriverConnection): DriverConnection {
     return {
       query: (sql, params) => this.run(() => c.query(sql, params)),
+      queryIntegers: (sql, params) => this.run(() => c.queryIntegers(sql, params)),
       execute: (sql, params) => this.run(() => c.execute(sql, params)),
       append: (target, rows) => this.run(() => c.append(target, rows)),
       discard: () => c.discard(),
@@ -325,11 +412,19 @@ class SessionOperations {
     }
     if (count === 0) return [];
     const sql = this.driver.dialect.allocateKeysSql(keySequenceName(entity.logicalName));
+    // The keys come back as their range when they are one (reading 20,000 rows of keys costs more
+    // than drawing them); only when another writer drew from the sequence at the same time are
+    // they drawn again and listed.
+    const [range] = await this.run(() =>
+      c.query(`SELECT min(k) AS "lo", max(k) AS "hi" FROM (${sql}) AS "keys"`, [count]),
+    );
+    const lo = Number(range?.lo);
+    if (Number(range?.hi) - lo + 1 === count) return Array.from({ length: count }, (_, i) => lo + i);
     const rows = await this.run(() => c.query(sql, [count]));
     return rows.map((r) => Number(r.k)).sort((a, b) => a - b);
   }
 
-  /** Checks every value, allocates the keys, then appends through the driver's bulk path. */
+  /** The row-wise form of `bulkInsertColumns`: `rows[i]` holds the values of `attributes` in order. */
   async bulkInsert(
     c: DriverConnection,
     entity: string,
@@ -338,10 +433,43 @@ class SessionOperations {
   ): Promise<number[]> {
     const target = this.bulkTarget(entity, attributes);
     if (rows.length === 0) return [];
-    const values = this.bulkRows(target, rows);
-    const keys = await this.allocateKeys(c, entity, rows.length);
-    values.forEach((row, i) => (row[0] = keys[i] as number));
-    await this.run(() => c.append(target, values));
+    const width = attributes.length;
+    if (rows.some((row) => row.length !== width)) this.checkedRowByRow(target, rows);
+    const columns = attributes.map((_, j) => rows.map((row) => row[j] as Value));
+    return this.bulkInsertColumns(c, entity, attributes, columns, rows.length);
+  }
+
+  /**
+   * Checks every value, allocates the keys, then appends through the driver's bulk path.
+   * `columns[j][r]` is row `r`'s value of `attributes[j]`.
+   */
+  async bulkInsertColumns(
+    c: DriverConnection,
+    entity: string,
+    attributes: readonly string[],
+    columns: readonly (readonly Value[])[],
+    rowCount: number,
+  ): Promise<number[]> {
+    const target = this.bulkTarget(entity, attributes);
+    if (rowCount === 0) return [];
+    if (columns.length !== attributes.length || columns.some((col) => col.length !== rowCount)) {
+      throw new SqlCompileError(
+        `bulk columns do not match: ${attributes.length} attributes of ${rowCount} rows expected`,
+      );
+    }
+    // The store draws the keys while the values are checked.
+    const allocated = this.allocateKeys(c, entity, rowCount);
+    // Let the query reach the database before the checks keep this thread busy.
+    await new Promise(setImmediate);
+    let values: (SqlParam | null)[][];
+    try {
+      values = this.checkedColumns(target, columns, rowCount);
+    } catch (error) {
+      await allocated.catch(() => undefined);
+      throw error;
+    }
+    const keys = await allocated;
+    await this.run(() => c.append(target, { rowCount, values: [keys, ...values] }));
     return keys;
   }
 
@@ -362,53 +490,54 @@ class SessionOperations {
   }
 
   /**
-   * Checked parameter rows, the key (first) column still empty. Checks column by column with one
+   * The checked parameter values of the written attributes, column by column, with one
    * conversion per run of equal values (an import repeats the owner, the timestamps and many
-   * codes in every row); the first bad value is then reported as the row-by-row check finds it.
+   * codes in every row). The first bad value is then reported as the row-by-row check finds it.
    */
-  private bulkRows(target: BulkTarget, rows: readonly (readonly Value[])[]): (SqlParam | null)[][] {
-    const width = target.columns.length;
-    const out: (SqlParam | null)[][] = new Array<(SqlParam | null)[]>(rows.length);
-    for (let r = 0; r < rows.length; r++) {
-      if ((rows[r] as readonly Value[]).length !== width - 1) return this.checkedRowByRow(target, rows);
-      const values = new Array<SqlParam | null>(width);
-      values[0] = null;
-      out[r] = values;
-    }
+  private checkedColumns(
+    target: BulkTarget,
+    columns: readonly (readonly Value[])[],
+    rowCount: number,
+  ): (SqlParam | null)[][] {
+    const out = new Array<(SqlParam | null)[]>(columns.length);
     try {
-      for (let j = 1; j < width; j++) {
-        const col = target.columns[j] as BulkColumn;
+      for (let j = 0; j < columns.length; j++) {
+        const col = target.columns[j + 1] as BulkColumn;
         const type = col.type === 'key' ? 'integer' : col.type;
+        const input = columns[j] as readonly Value[];
+        const checked = new Array<SqlParam | null>(rowCount);
         let last: Value = null;
         let lastParam: SqlParam | null = null;
-        for (let r = 0; r < rows.length; r++) {
-          const v = (rows[r] as readonly Value[])[j - 1] as Value;
+        for (let r = 0; r < rowCount; r++) {
+          const v = input[r] as Value;
           if (v !== last) {
             last = v;
             lastParam = v === null ? null : toSqlParam(v, type);
           }
-          (out[r] as (SqlParam | null)[])[j] = lastParam;
+          checked[r] = lastParam;
         }
+        out[j] = checked;
       }
     } catch (error) {
       if (!(error instanceof InvalidValueError)) throw error;
-      return this.checkedRowByRow(target, rows);
+      const rows = Array.from({ length: rowCount }, (_, r) => columns.map((col) => col[r] as Value));
+      this.checkedRowByRow(target, rows);
+      throw error;
     }
     return out;
   }
 
   /** The row-by-row check: slower, but it names the first bad value in row order. */
-  private checkedRowByRow(target: BulkTarget, rows: readonly (readonly Value[])[]): (SqlParam | null)[][] {
+  private checkedRowByRow(target: BulkTarget, rows: readonly (readonly Value[])[]): void {
     const width = target.columns.length;
-    return rows.map((row, r) => {
+    rows.forEach((row, r) => {
       if (row.length !== width - 1) {
         throw new SqlCompileError(`row ${r} has ${row.length} values for ${width - 1} attributes`);
       }
-      const values: (SqlParam | null)[] = [null];
       row.forEach((v, j) => {
         const col = target.columns[j + 1] as BulkColumn;
         try {
-          values.push(v === null ? null : toSqlParam(v, col.type === 'key' ? 'integer' : col.type));
+          if (v !== null) toSqlParam(v, col.type === 'key' ? 'integer' : col.type);
         } catch (error) {
           if (!(error instanceof InvalidValueError)) throw error;
           throw new InvalidValueError(
@@ -418,7 +547,6 @@ class SessionOperations {
           );
         }
       });
-      return values;
     });
   }
 }

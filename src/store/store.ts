@@ -10,6 +10,8 @@ import type { MembershipTable } from './membership-table.ts';
 export interface StoreSession {
   /** Runs a query and returns its rows with normalised values (see `Value` in the IR). */
   select(query: RelQuery): Promise<Row[]>;
+  /** A query of one integer column (surrogate keys): its values in row order, read column-wise. */
+  selectIntegers(query: RelQuery): Promise<Int32Array>;
   /** Runs a write and returns the number of rows affected. */
   mutate(mutation: Mutation): Promise<number>;
   /** Allocates `count` fresh surrogate keys for `entity` (dense, increasing). */
@@ -23,6 +25,17 @@ export interface StoreSession {
     entity: string,
     attributes: readonly string[],
     rows: readonly (readonly Value[])[],
+  ): Promise<number[]>;
+  /**
+   * `bulkInsert` given column by column: `columns[j][r]` is row `r`'s value of `attributes[j]`
+   * (each column `rowCount` long). The import path builds its rows this way, without a per-row
+   * object between the record engine and the store's column buffers.
+   */
+  bulkInsertColumns(
+    entity: string,
+    attributes: readonly string[],
+    columns: readonly (readonly Value[])[],
+    rowCount: number,
   ): Promise<number[]>;
   /**
    * Segment membership (`sd_segment_member`). On the store each call is atomic on its own; on a
@@ -43,6 +56,12 @@ export interface Store extends StoreSession {
    * right after an import get good plans (PostgreSQL's ANALYZE; DuckDB keeps its own statistics).
    */
   refreshStatistics(entity: string): Promise<void>;
+  /**
+   * The change version of each table (an entity's logical name, or `sd_segment_member`): it grows
+   * with every committed write of the table through the store (src/store/change-versions.ts).
+   * Read it before reading the data a cache derives from the table.
+   */
+  changeVersions(tables: readonly string[]): Promise<number[]>;
   /** The SQL text and parameters a query compiles to (for `explain` and golden tests). */
   compile(query: RelQuery | Mutation): { sql: string; params: Value[] };
   close(): Promise<void>;

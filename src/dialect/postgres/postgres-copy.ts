@@ -4,7 +4,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { SqlParam } from '../../sql/parameter-value.ts';
 import { quoteIdentifier as q } from '../../sql/identifiers.ts';
-import type { BulkTarget } from '../../store/driver.ts';
+import type { BulkColumns, BulkTarget } from '../../store/driver.ts';
 
 /** Rows per chunk written to the COPY stream. */
 const ROWS_PER_CHUNK = 1000;
@@ -15,25 +15,31 @@ const ROWS_PER_CHUNK = 1000;
  */
 function csvField(v: SqlParam | null): string {
   if (v === null) return '';
-  if (typeof v === 'string') return `"${v.replace(/"/g, '""')}"`;
+  if (typeof v === 'string') return v.includes('"') ? `"${v.replace(/"/g, '""')}"` : `"${v}"`;
   return String(v);
 }
 
-function* csvChunks(rows: readonly (readonly (SqlParam | null)[])[]): Generator<string> {
-  for (let i = 0; i < rows.length; i += ROWS_PER_CHUNK) {
+/** The CSV lines of the rows, `ROWS_PER_CHUNK` at a time, read across the columns. */
+function* csvChunks(columns: BulkColumns): Generator<string> {
+  const { rowCount, values } = columns;
+  for (let start = 0; start < rowCount; start += ROWS_PER_CHUNK) {
+    const end = Math.min(rowCount, start + ROWS_PER_CHUNK);
     let chunk = '';
-    for (const row of rows.slice(i, i + ROWS_PER_CHUNK)) chunk += `${row.map(csvField).join(',')}\n`;
+    for (let r = start; r < end; r++) {
+      let line = '';
+      for (let j = 0; j < values.length; j++) {
+        if (j > 0) line += ',';
+        line += csvField((values[j] as readonly (SqlParam | null)[])[r] ?? null);
+      }
+      chunk += `${line}\n`;
+    }
     yield chunk;
   }
 }
 
 /** Writes checked rows into the target's columns with COPY FROM STDIN (CSV). */
-export async function copyRows(
-  client: PoolClient,
-  target: BulkTarget,
-  rows: readonly (readonly (SqlParam | null)[])[],
-): Promise<void> {
-  const columns = target.columns.map((c) => q(c.name)).join(', ');
-  const stream = client.query(copyFrom(`COPY ${q(target.table)} (${columns}) FROM STDIN WITH (FORMAT csv)`));
-  await pipeline(Readable.from(csvChunks(rows)), stream);
+export async function copyRows(client: PoolClient, target: BulkTarget, columns: BulkColumns): Promise<void> {
+  const names = target.columns.map((c) => q(c.name)).join(', ');
+  const stream = client.query(copyFrom(`COPY ${q(target.table)} (${names}) FROM STDIN WITH (FORMAT csv)`));
+  await pipeline(Readable.from(csvChunks(columns)), stream);
 }

@@ -95,6 +95,11 @@ function wrap(client: PoolClient, discard: () => void): DriverConnection {
       const result = await client.query<Row>(sql, [...params]);
       return result.rows;
     },
+    async queryIntegers(sql, params): Promise<Int32Array> {
+      // Rows as arrays: no object (and no column-name lookup) per value.
+      const result = await client.query<unknown[]>({ text: sql, values: [...params], rowMode: 'array' });
+      return Int32Array.from(result.rows, (r) => Number(r[0]));
+    },
     async execute(sql, params): Promise<number> {
       const result = await client.query(sql, [...params]);
       return result.rowCount ?? 0;
