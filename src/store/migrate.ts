@@ -12,7 +12,8 @@ import {
   upsertMetaSql,
 } from '../sql/ddl.ts';
 import type { SqlDialect } from '../sql/dialect.ts';
-import { createMembershipTableSql } from '../sql/internal-tables.ts';
+import { createChangeSequencesSql } from '../sql/change-version-sql.ts';
+import { createMembershipTableSql, MEMBERSHIP_TABLE } from '../sql/internal-tables.ts';
 import { createJobTablesSql } from '../sql/jobs-sql.ts';
 import { INTERNAL_PREFIX, KEY_COLUMN } from '../sql/identifiers.ts';
 import type { DriverConnection } from './driver.ts';
@@ -153,6 +154,8 @@ export async function migrateSchema(
   await run(createMetaTableSql(dialect));
   for (const sql of createMembershipTableSql(dialect)) await run(sql);
   for (const sql of createJobTablesSql(dialect)) await run(sql);
+  const tracked = [...[...schema.entities.values()].map((e) => e.logicalName), MEMBERSHIP_TABLE];
+  for (const sql of createChangeSequencesSql(dialect, tracked)) await run(sql);
   const changed = plan.createTables.length > 0 || plan.addColumns.length > 0;
   const meta: [string, string][] = [
     ['format_version', String(STORE_FORMAT_VERSION)],

@@ -29,6 +29,10 @@ function recording(changed: () => number): { connections: SessionConnections; st
       statements.push(sql);
       return Promise.resolve([{ n: 0 }]);
     },
+    queryIntegers: (sql) => {
+      statements.push(sql);
+      return Promise.resolve(new Int32Array(0));
+    },
     execute: (sql) => {
       statements.push(sql);
       return Promise.resolve(changed());
