@@ -21,7 +21,8 @@
  *
  * Options: --runs R (measured runs of the fast measures, default 5), --evaluation-runs E (of the
  * go-lives and refreshes, default 3), --calls C (FetchContactsByQuery calls per row, default 30),
- * --out FILE (default BENCHMARKS.md). Every measure runs once (three calls for pages) to warm up
+ * --out FILE (default BENCHMARKS.md), --only MEASURES (comma-separated, of add-by-ids, go-live,
+ * compound, pages; default all). Every measure runs once (three calls for pages) to warm up
  * first; median and p95 (nearest rank) of the measured runs are reported.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -61,8 +62,17 @@ const { values: args } = parseArgs({
     'evaluation-runs': { type: 'string', default: '3' },
     calls: { type: 'string', default: '30' },
     out: { type: 'string', default: 'BENCHMARKS.md' },
+    only: { type: 'string' },
   },
 });
+
+const MEASURES = ['add-by-ids', 'go-live', 'compound', 'pages'] as const;
+type Measure = (typeof MEASURES)[number];
+const only = new Set<string>(args.only === undefined ? MEASURES : args.only.split(',').map((m) => m.trim()));
+for (const m of only)
+  if (!(MEASURES as readonly string[]).includes(m))
+    throw new Error(`--only takes a comma-separated list of ${MEASURES.join(', ')}; got '${m}'`);
+const selected = (m: Measure) => only.has(m);
 
 function positiveInteger(name: string, text: string): number {
   const n = Number(text);
@@ -737,25 +747,35 @@ async function main(): Promise<void> {
     const random = seededRandom(20261101);
     memory.reset();
 
-    console.log('addByIds');
-    const rows = await measureAddByIds(bench, memory, random);
-    console.log('go-live and refresh of a dynamic segment');
-    rows.push(...(await measureGoLive(bench, memory, random)));
-    console.log('compound segments');
-    const halves = await halfSegments(bench, memory);
-    rows.push(...halves.rows);
-    rows.push(...(await measureCompound(bench, memory, halves)));
-    console.log('FetchContactsByQuery pages');
-    rows.push(
-      ...(await measurePages(
-        bench,
-        memory,
-        random,
-        storeName === 'postgres'
-          ? () => exec(`ANALYZE "${MEMBERSHIP_TABLE}"`).then(() => undefined)
-          : undefined,
-      )),
-    );
+    const rows: Row[] = [];
+    if (selected('add-by-ids')) {
+      console.log('addByIds');
+      rows.push(...(await measureAddByIds(bench, memory, random)));
+    }
+    if (selected('go-live')) {
+      console.log('go-live and refresh of a dynamic segment');
+      rows.push(...(await measureGoLive(bench, memory, random)));
+    }
+    let halves: HalfSegments | undefined;
+    if (selected('compound')) {
+      console.log('compound segments');
+      halves = await halfSegments(bench, memory);
+      rows.push(...halves.rows);
+      rows.push(...(await measureCompound(bench, memory, halves)));
+    }
+    if (selected('pages')) {
+      console.log('FetchContactsByQuery pages');
+      rows.push(
+        ...(await measurePages(
+          bench,
+          memory,
+          random,
+          storeName === 'postgres'
+            ? () => exec(`ANALYZE "${MEMBERSHIP_TABLE}"`).then(() => undefined)
+            : undefined,
+        )),
+      );
+    }
     const lifetimePeak = PeakMemory.lifetimePeak();
 
     const storeLabel = storeName === 'duckdb' ? 'DuckDB' : 'PostgreSQL';
@@ -774,7 +794,11 @@ async function main(): Promise<void> {
       `Method: the Web API in the same process (\`buildApp\` with a \`SegmentEngine\` configured as \`segmentd serve\` configures it, requests by \`app.inject\`); times run from the request to the background job done (polled every millisecond, every 5 ms after 200 ms).`,
       `Each measure: 1 warm-up, then ${runs} runs (go-lives and refreshes: ${evaluationRuns}; pages: 3 warm-up calls, then ${calls} calls); median / p95 by nearest rank.`,
       `Go-lives each use a fresh segment (stopped and deleted afterwards, untimed); each live update follows ${n(CHANGED)} random contacts' \`donotemail\` flipped by one UpdateMultiple (the engine's live updates on, delay ${n(liveUpdateDelayMs)} ms, as \`segmentd serve\` runs); the on-demand refreshes follow, with nothing changed.`,
-      `Compound inputs: two static segments (${n(halves.a.members)} and ${n(halves.b.members)} members${contacts < 10_000_000 ? `, about half the contacts each: the issue's 5M-member inputs need 10M contacts` : ''}); the engine's result is checked against the bitmaps' for every run.`,
+      ...(halves === undefined
+        ? []
+        : [
+            `Compound inputs: two static segments (${n(halves.a.members)} and ${n(halves.b.members)} members${contacts < 10_000_000 ? `, about half the contacts each: the issue's 5M-member inputs need 10M contacts` : ''}); the engine's result is checked against the bitmaps' for every run.`,
+          ]),
       `Pages: a static segment written by addByQuery just before (half the contacts, or a tenth above 2M contacts)${storeName === 'postgres' ? '; read right after the write (which refreshes the statistics of the membership table itself when it changes ≥ 50,000 rows), then again after an explicit `ANALYZE sd_segment_member`' : ''}.`,
       `Peak RSS of this process over the whole run: ${mib(lifetimePeak)}${storeName === 'postgres' ? ' (the PostgreSQL server is another process)' : ' (DuckDB runs inside it)'}.`,
       '',

@@ -1,5 +1,5 @@
 import type { SqlDialect } from './dialect.ts';
-import { quoteIdentifier as q } from './identifiers.ts';
+import { KEY_COLUMN, quoteIdentifier as q } from './identifiers.ts';
 import { MEMBERSHIP_TABLE } from './internal-tables.ts';
 
 /**
@@ -77,6 +77,56 @@ export function memberKeysTextSql(d: SqlDialect): string {
     `FROM ${TABLE} WHERE ${SEGMENT} = ${integer(d, '$1')} ` +
     `AND ${CONTACT} >= ${integer(d, '$2')} AND ${CONTACT} <= ${integer(d, '$3')}`
   );
+}
+
+/** How `memberKeysOfIdsSql` finds the rows: one index probe per id, or one set-based lookup. */
+export type IdLookup = 'probe' | 'set';
+
+/**
+ * `$1` the name of a table. Row `kind`: PostgreSQL's relkind of the table (`r` a plain table, `p`
+ * a partitioned one, whose partitions may be foreign tables on other servers).
+ */
+export function tableKindSql(): string {
+  return `SELECT c.relkind AS ${q('kind')} FROM pg_catalog.pg_class AS c WHERE c.oid = to_regclass($1)`;
+}
+
+/**
+ * The surrogate keys of the rows of `table` whose `idColumn` (a GUID) is one of the ids bound as
+ * `$1` (`memberIdsParam`). Row: `keys`, one comma-separated text (null when none), as
+ * `memberKeysTextSql`. Ids naming no row give no key.
+ *
+ * `probe` (PostgreSQL, a plain table): one primary-key probe per id, written as a correlated
+ * scalar subquery so that the plan cannot depend on estimates: for 20,000 ids in a list
+ * (`id = ANY (…)`) the planner chose a parallel scan of every row (1M contacts: about twice as
+ * slow as the probes, and growing with the table). The ids come sorted, so consecutive probes walk
+ * neighbouring index pages. `set`: the list as one condition — on a partitioned PostgreSQL table
+ * (its partitions may be foreign tables: the condition is sent to each server once, where a probe
+ * per id would be a round trip per id), and on DuckDB (no index probes: a hash semi-join; the ids
+ * travel as comma-separated text split in the database — casting the same text as a list literal,
+ * `CAST(… AS UUID[])`, took ten times as long as `string_split`).
+ */
+export function memberKeysOfIdsSql(d: SqlDialect, table: string, idColumn: string, lookup: IdLookup): string {
+  const t = q('sd_t');
+  const key = `${t}.${q(KEY_COLUMN)}`;
+  const id = `${t}.${q(idColumn)}`;
+  const text = d.castType('string');
+  if (lookup === 'probe')
+    return (
+      `SELECT string_agg(CAST(${q('k')} AS ${text}), ',') AS ${q('keys')} FROM (` +
+      `SELECT (SELECT ${key} FROM ${q(table)} AS ${t} WHERE ${id} = ${q('sd_i')}.${q('id')}) AS ${q('k')} ` +
+      `FROM unnest(CAST($1 AS ${d.castType('guid')}[])) AS ${q('sd_i')}(${q('id')})) AS ${q('sd_k')}`
+    );
+  const ids =
+    d.name === 'duckdb'
+      ? `(${id} IN (SELECT CAST(unnest(string_split($1, ',')) AS ${d.castType('guid')})))`
+      : d.inList(id, '$1', d.castType('guid'), false);
+  return `SELECT string_agg(CAST(${key} AS ${text}), ',') AS ${q('keys')} FROM ${q(table)} AS ${t} WHERE ${ids}`;
+}
+
+/** The `$1` of `memberKeysOfIdsSql`: canonical GUID texts (lower case, hyphenated), sorted. */
+export function memberIdsParam(d: SqlDialect, ids: readonly string[]): string {
+  const sorted = [...ids].sort();
+  return d.name === 'duckdb' ? sorted.join(',') : d.listText(sorted);
 }
 
 /** Refreshes the planner statistics of the membership table, where the store keeps them. */

@@ -12,12 +12,16 @@ import {
   createStagingTableSql,
   dropStagingTableSql,
   hasMemberSql,
+  type IdLookup,
+  memberIdsParam,
+  memberKeysOfIdsSql,
   memberKeysTextSql,
   memberStatsSql,
   removeMemberListSql,
   removeQueryMembersSql,
   removeUnstagedSql,
   stageQueryKeysSql,
+  tableKindSql,
 } from '../sql/membership-sql.ts';
 import type { DriverConnection } from './driver.ts';
 import {
@@ -83,7 +87,15 @@ export interface MembershipTable {
   ): Promise<MembershipChange & { count: number }>;
   /** Removes every member; returns how many. */
   clear(segmentKey: number): Promise<number>;
+  /**
+   * The contact keys of these contact ids (canonical GUID texts, as `parseGuid` returns them), in
+   * one statement; ids naming no contact have none. What an add or remove by ids applies to.
+   */
+  keysOfIds(ids: readonly string[]): Promise<RoaringBitmap32>;
 }
+
+/** The entity whose rows are members. */
+const MEMBER_ENTITY = 'contact';
 
 /** Members read per query by `members`: their text stays far below V8's string limit. */
 const KEYS_PER_READ = 4_000_000;
@@ -101,6 +113,9 @@ const KEYS_PER_READ = 4_000_000;
 export const ANALYZE_AFTER_ROWS = 50_000;
 
 let staging = 0;
+
+/** The id lookup each store's member table takes (see `SqlMembershipTable.idLookup`). */
+const idLookups = new WeakMap<SqlCompiler, IdLookup>();
 
 /** The membership table over SQL: the statements of src/sql/membership-sql.ts on a session's connections. */
 export class SqlMembershipTable implements MembershipTable {
@@ -234,6 +249,37 @@ export class SqlMembershipTable implements MembershipTable {
       await this.afterWrite(c, removed);
       return removed;
     });
+  }
+
+  async keysOfIds(ids: readonly string[]): Promise<RoaringBitmap32> {
+    const keys = emptyBitmap();
+    if (ids.length === 0) return keys;
+    const contact = this.compiler.schema.entities.get(MEMBER_ENTITY);
+    if (contact === undefined) throw new Error(`the schema has no '${MEMBER_ENTITY}' entity`);
+    const param = memberIdsParam(this.d, ids);
+    const rows = await this.connections.read(async (c) => {
+      const lookup = await this.idLookup(c, contact.logicalName);
+      const sql = memberKeysOfIdsSql(this.d, contact.logicalName, contact.primaryIdAttribute, lookup);
+      return c.query(sql, [param]);
+    });
+    const text = rows[0]?.keys;
+    if (typeof text === 'string') addKeysText(keys, text);
+    return keys;
+  }
+
+  /**
+   * Index probes where the store probes indexes and the member table is a plain table; a
+   * partitioned PostgreSQL table (scale-out: partitions on other servers) gets the set-based
+   * lookup. Decided once per store (its compiler): the layout is set up before the server starts.
+   */
+  private async idLookup(c: DriverConnection, table: string): Promise<IdLookup> {
+    if (!this.d.indexesLookups) return 'set';
+    const known = idLookups.get(this.compiler);
+    if (known !== undefined) return known;
+    const rows = await c.query(tableKindSql(), [`"${table}"`]);
+    const lookup: IdLookup = rows[0]?.kind === 'r' ? 'probe' : 'set';
+    idLookups.set(this.compiler, lookup);
+    return lookup;
   }
 
   private listText(keys: Uint32Array): string {

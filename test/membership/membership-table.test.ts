@@ -53,6 +53,22 @@ const sorted = (b: InstanceType<typeof RoaringBitmap32>) => Array.from(b.toUint3
 
 for (const target of storeTargets()) {
   describe(`segment membership (${target.name})`, () => {
+    test('keysOfIds: the keys of the contacts with these ids; unknown ids give none', () =>
+      withStore(target, schema, async (store) => {
+        const keys = await contacts(store, 5);
+        const unknown = 'dddddddd-0000-0000-0000-000000000001';
+        // Unsorted, with an unknown id: the lookup sorts and probes (PostgreSQL) or joins (DuckDB).
+        const found = await store.membership.keysOfIds([contactId(4), unknown, contactId(1), contactId(5)]);
+        assert.deepEqual(sorted(found), [keys[0], keys[3], keys[4]]);
+        assert.equal((await store.membership.keysOfIds([unknown])).size, 0);
+        assert.equal((await store.membership.keysOfIds([])).size, 0);
+        // Inside a transaction it sees the transaction's own contacts.
+        await store.transaction(async (tx) => {
+          const [k] = await tx.bulkInsert('contact', ['contactid', 'lastname'], [[contactId(9), 'odd']]);
+          assert.deepEqual(sorted(await tx.membership.keysOfIds([contactId(9)])), [k]);
+        });
+      }));
+
     test('add is idempotent and counts only new members; segments are independent', () =>
       withStore(target, schema, async (store) => {
         const m = store.membership;

@@ -79,27 +79,14 @@ export async function readSegment(session: StoreSession, id: string): Promise<Se
   return found;
 }
 
-/** Ids per lookup statement: one list parameter each. */
+/** Ids per lookup statement. */
 const IDS_PER_LOOKUP = 20_000;
 
 /** The surrogate keys of the contacts with these ids (ids naming no contact have none). */
 export async function contactKeys(session: StoreSession, ids: readonly string[]): Promise<RoaringBitmap32> {
+  if (ids.length <= IDS_PER_LOOKUP) return session.membership.keysOfIds(ids);
   const keys = new Bitmap();
-  for (let i = 0; i < ids.length; i += IDS_PER_LOOKUP) {
-    const chunk = ids.slice(i, i + IDS_PER_LOOKUP);
-    const rows = await session.select(
-      select(entitySource('contact', 'c'), [{ expr: keyRef('c'), as: 'k' }], {
-        where: {
-          kind: 'in',
-          operand: attrRef('c', 'contactid'),
-          values: chunk.map((id) => lit(id, 'guid')),
-          negated: false,
-        },
-      }),
-    );
-    const found = new Uint32Array(rows.length);
-    for (let j = 0; j < rows.length; j++) found[j] = Number(rows[j]?.k);
-    keys.addMany(found);
-  }
+  for (let i = 0; i < ids.length; i += IDS_PER_LOOKUP)
+    keys.orInPlace(await session.membership.keysOfIds(ids.slice(i, i + IDS_PER_LOOKUP)));
   return keys;
 }

@@ -51,6 +51,12 @@ for (const target of storeTargets()) {
         const members = [await key('contact', ids[1]!), await key('contact', ids[3]!)];
         await store.membership.add(await key('msdyncrm_segment', segment), members, new Date());
         await store.membership.add(await key('msdyncrm_segment', other), [members[0]!], new Date());
+        const third = (await records.create('msdyncrm_segment', { msdyncrm_segmentname: 'third' })).id;
+        await store.membership.add(
+          await key('msdyncrm_segment', third),
+          [await key('contact', ids[0]!)],
+          new Date(),
+        );
 
         const resolve = await segmentResolver(records);
         const resolved = resolve('stored');
@@ -77,6 +83,29 @@ for (const target of storeTargets()) {
             .map((i) => ['A', 'B', 'C', 'D'][i]);
         assert.deepEqual(await lastnames(byKey), ['B', 'D']);
         assert.deepEqual(await lastnames(byId), ['B', 'D']);
+
+        // A UNION of stored segments is one membership test over both keys (one semi-join)…
+        const lower = (text: string, resolver = resolve) => {
+          const ast = parseSegmentQuery(text).ast;
+          assert.ok(ast !== undefined);
+          return lowerSegmentQuery(ast, { schema, resolveSegment: resolver }).query;
+        };
+        const union = lower('SEGMENT(stored) UNION SEGMENT(other) UNION SEGMENT(third)');
+        const tests = existsQueries(union);
+        assert.equal(tests.length, 1);
+        const [one] = tests;
+        assert.ok(one?.kind === 'select' && one.where?.kind === 'and');
+        assert.equal(one.where.operands[0]?.kind, 'in');
+        assert.deepEqual(await lastnames(union), ['A', 'B', 'D']);
+        // …with the members of the OR-ed tests it replaces, also when only some operands are stored.
+        assert.deepEqual(await lastnames(lower('SEGMENT(other) UNION SEGMENT(third)')), ['A', 'B']);
+        assert.deepEqual(await lastnames(lower('SEGMENT(other) UNION SEGMENT(other)')), ['B']);
+        const mixed = lower("SEGMENT(stored) UNION PROFILE(contact).FILTER(lastname == 'C')");
+        assert.equal(existsQueries(mixed).length, 1);
+        assert.deepEqual(await lastnames(mixed), ['B', 'C', 'D']);
+        const byIds = lower('SEGMENT(stored) UNION SEGMENT(third)', withoutKey);
+        assert.equal(existsQueries(byIds).length, 2);
+        assert.deepEqual(await lastnames(byIds), ['A', 'B', 'D']);
       }));
   });
 }
