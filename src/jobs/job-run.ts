@@ -136,6 +136,7 @@ export class JobRun implements JobContext {
         checkpoint = typeof progress === 'function' ? progress(r) : progress;
         if (!(await tx.jobs.checkpoint(this.lease, checkpoint))) throw this.lost();
       }
+      await this.holdOn(tx);
       return r;
     });
     if (checkpoint !== undefined) this.progress = checkpoint;
@@ -150,6 +151,7 @@ export class JobRun implements JobContext {
     this.signal.throwIfAborted();
     await this.fenced(async (tx) => {
       const result = fn === undefined ? null : ((await fn(tx)) ?? null);
+      await this.holdOn(tx);
       if (!(await tx.jobs.succeed(this.lease, result))) throw this.lost();
     });
     this.finished = true;
@@ -158,12 +160,25 @@ export class JobRun implements JobContext {
   /** One transaction that starts with the fence; serialised with the heartbeat. */
   private fenced<T>(fn: (tx: StoreSession) => Promise<T>): Promise<T> {
     return this.serial.run(() =>
-      this.env.store.transaction(async (tx) => {
-        if (!(await tx.jobs.fence(this.lease, this.env.leaseMs))) throw this.lost();
-        this.leaseUntil = Date.now() + this.env.leaseMs;
-        return fn(tx);
-      }),
+      this.env.store.jobs.hold(this.lease, () =>
+        this.env.store.transaction(async (tx) => {
+          if (!(await tx.jobs.fence(this.lease, this.env.leaseMs))) throw this.lost();
+          this.leaseUntil = Date.now() + this.env.leaseMs;
+          return fn(tx);
+        }),
+      ),
     );
+  }
+
+  /**
+   * At the end of a step's transaction: extends the lease from now. The heartbeat waits while a
+   * step runs, so a step longer than the lease ends with it expired; the fence still holds the row
+   * (no claim can take the job before the commit), so renewing here is safe and lets the step
+   * commit and the next one fence.
+   */
+  private async holdOn(tx: StoreSession): Promise<void> {
+    if (!(await tx.jobs.renew(this.lease, this.env.leaseMs))) throw this.lost();
+    this.leaseUntil = Date.now() + this.env.leaseMs;
   }
 
   private lost(): LeaseLostError {
@@ -303,7 +318,13 @@ export class JobRun implements JobContext {
   private async beat(): Promise<void> {
     if (this.detached || this.heartbeat === undefined) return;
     try {
-      const held = await this.serial.run(() => this.env.store.jobs.renew(this.lease, this.env.leaseMs));
+      // A beat queued behind a long step may come after the attempt ended: then it has no lease.
+      const held = await this.serial.run(() =>
+        this.detached || this.heartbeat === undefined
+          ? Promise.resolve(undefined)
+          : this.env.store.jobs.renew(this.lease, this.env.leaseMs),
+      );
+      if (held === undefined) return;
       if (held) this.leaseUntil = Date.now() + this.env.leaseMs;
       else if (!this.finished) this.lost();
     } catch (error) {

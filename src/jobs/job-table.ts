@@ -34,7 +34,7 @@ import {
   type JsonValue,
   type Lease,
 } from './job-types.ts';
-import type { Serial } from './serial.ts';
+import type { ClaimGuard } from './claim-guard.ts';
 
 /**
  * The job table (`sd_job`) of one store session: `store.jobs` (each call on its own) or
@@ -66,6 +66,12 @@ export interface JobTable {
     leaseMs: number;
     owner: string;
   }): Promise<ClaimedJob[]>;
+  /**
+   * Runs `fn` — a step's transaction on the store — with the job kept from claims until it ends,
+   * however long it takes: PostgreSQL's fence holds the row (claims skip locked rows), so this
+   * only runs `fn` there; DuckDB has no row locks to skip, so claims in this process skip the job.
+   */
+  hold<T>(lease: Lease, fn: () => Promise<T>): Promise<T>;
   /** Extends a lease still held; false when it is not. */
   renew(lease: Lease, leaseMs: number): Promise<boolean>;
   /**
@@ -103,8 +109,8 @@ export class SqlJobTable implements JobTable {
   constructor(
     private readonly d: SqlDialect,
     private readonly connections: SessionConnections,
-    /** Serialises DuckDB claims (one per store, shared by its sessions). */
-    private readonly claims: Serial,
+    /** Keeps DuckDB claims apart (one per store, shared by its sessions). */
+    private readonly claims: ClaimGuard,
     /** True for a transaction's session, where a claim would be serialised only until its statement ends. */
     private readonly inTransaction: boolean,
   ) {}
@@ -196,17 +202,25 @@ export class SqlJobTable implements JobTable {
       const now = Date.now();
       return [token, request.owner, now + request.leaseMs, now, request.limit, ...request.kinds];
     };
-    const claimSql = claimJobsSql(this.d, request.kinds.length);
     const lockSql = claimLockSql(this.d);
     const rows =
       lockSql === undefined
-        ? await this.claims.run(() => this.connections.read((c) => c.query(claimSql, params())))
+        ? await this.claims.run(() => {
+            const held = this.claims.heldIds();
+            const claimSql = claimJobsSql(this.d, request.kinds.length, held.length);
+            return this.connections.read((c) => c.query(claimSql, [...params(), ...held]));
+          })
         : await this.connections.write(async (c) => {
+            const claimSql = claimJobsSql(this.d, request.kinds.length);
             await c.query(lockSql, []);
             return c.query(claimSql, params());
           });
     // RETURNING gives no order; handlers start in enqueue order.
     return rows.sort((a, b) => Number(a.seq) - Number(b.seq)).map((row) => ({ job: jobFromRow(row), token }));
+  }
+
+  hold<T>(lease: Lease, fn: () => Promise<T>): Promise<T> {
+    return claimLockSql(this.d) === undefined ? this.claims.hold(lease.id, fn) : fn();
   }
 
   async renew(lease: Lease, leaseMs: number): Promise<boolean> {

@@ -133,10 +133,12 @@ export function claimLockSql(d: SqlDialect): string | undefined {
  * A job waits while another job of its ordering key is running, or is queued before it and due
  * (or retrying): so one key's jobs run one at a time in enqueue order, while a job scheduled for
  * later does not hold back the jobs behind it until it is due.
- * `$1` lease token, `$2` owner, `$3` locked until, `$4` now, `$5` limit, `$6…` kinds.
- * PostgreSQL skips rows another transaction holds (a worker committing a step of that job).
+ * `$1` lease token, `$2` owner, `$3` locked until, `$4` now, `$5` limit, `$6…` kinds, then the
+ * ids of `held` jobs to skip. PostgreSQL skips rows another transaction holds (a worker committing
+ * a step of that job); DuckDB, without row locks to skip, is given the jobs whose step transaction
+ * is open in its one process (src/jobs/claim-guard.ts).
  */
-export function claimJobsSql(d: SqlDialect, kinds: number): string {
+export function claimJobsSql(d: SqlDialect, kinds: number, held = 0): string {
   const j = q('sd_j');
   const p = q('sd_p');
   const now = big(d, '$4');
@@ -147,11 +149,13 @@ export function claimJobsSql(d: SqlDialect, kinds: number): string {
     `(${p}.${q('state')} = '${QUEUED}' AND ${p}.${q('seq')} < ${j}.${q('seq')} ` +
     `AND (${p}.${q('run_after')} <= ${now} OR ${p}.${q('attempts')} > 0)))`;
   const lock = d.name === 'postgres' ? ` FOR UPDATE OF ${j} SKIP LOCKED` : '';
+  const heldList = Array.from({ length: held }, (_, i) => uuid(d, `$${i + 6 + kinds}`)).join(', ');
+  const notHeld = held > 0 ? `AND ${j}.${q('job_id')} NOT IN (${heldList}) ` : '';
   const candidates =
     `SELECT ${j}.${q('job_id')} FROM ${T} AS ${j} WHERE ${j}.${q('kind')} IN (${kindList}) ` +
     `AND ((${j}.${q('state')} = '${QUEUED}' AND ${j}.${q('run_after')} <= ${now}) ` +
     `OR (${j}.${q('state')} = '${RUNNING}' AND ${j}.${q('locked_until')} < ${now})) ` +
-    `AND NOT EXISTS (${blocked}) ORDER BY ${j}.${q('seq')} LIMIT ${int(d, '$5')}${lock}`;
+    `${notHeld}AND NOT EXISTS (${blocked}) ORDER BY ${j}.${q('seq')} LIMIT ${int(d, '$5')}${lock}`;
   return (
     `UPDATE ${T} SET ${q('state')} = '${RUNNING}', ${q('attempts')} = ${q('attempts')} + 1, ` +
     `${q('lease_token')} = ${text(d, '$1')}, ${q('locked_by')} = ${text(d, '$2')}, ` +

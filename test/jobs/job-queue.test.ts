@@ -7,7 +7,17 @@ import type { Store } from '../../src/store/store.ts';
 import { storeTargets, withStore } from '../support/stores.ts';
 import { runBurst } from './burst.ts';
 import { ITEMS_KIND, itemsHandler } from './fixtures/items-job.ts';
-import { activeTimers, gate, markerCounts, schema, sleep, waitFor, waitForState } from './support.ts';
+import {
+  activeTimers,
+  gate,
+  markerCount,
+  markerCounts,
+  schema,
+  sleep,
+  waitFor,
+  waitForState,
+  writeMarker,
+} from './support.ts';
 
 const FAST: JobQueueOptions = {
   pollMs: 20,
@@ -423,6 +433,28 @@ for (const target of storeTargets()) {
         // PostgreSQL's pool keeps idle-connection timers of its own.
         if (target.name === 'duckdb') assert.equal(activeTimers(), baseline);
         assert.throws(() => queue.start(), /cannot start again/);
+      }));
+
+    test('a step that outlasts the lease still commits: the fence holds the job until then', () =>
+      withStore(target, schema, async (store) => {
+        await withQueue(
+          store,
+          { leaseMs: 200, heartbeatMs: 50 },
+          (q) =>
+            q.register('long', async (ctx) => {
+              await ctx.finish(async (tx) => {
+                await sleep(700);
+                await writeMarker(tx, 'long-step');
+              });
+            }),
+          async (queue) => {
+            const id = await queue.enqueue(store, { kind: 'long' });
+            const job = await waitForState(store, id, ['succeeded', 'failed'], 10_000);
+            assert.equal(job.state, 'succeeded', String(job.lastError));
+            assert.equal(job.attempts, 1);
+            assert.equal(await markerCount(store, 'long-step'), 1);
+          },
+        );
       }));
 
     test('finished jobs older than the retention are purged by the queue; 0 keeps them', () =>
