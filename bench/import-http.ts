@@ -8,14 +8,15 @@
  * Measures:
  * - import of N generated contacts (and N/10 accounts) through the import path (engine + bulk write);
  * - GET by id over HTTP (random ids) and a filtered GET page over HTTP, with a concurrent load
- *   generator (autocannon) after a warm-up: requests/s, p50 and p99 latency.
+ *   generator (autocannon, in a process of its own: bench/load-client.ts) after a warm-up:
+ *   requests/s, p50 and p99 latency.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
-import { generateAccounts, generateContacts, demoContactId } from '../src/demo/generator.ts';
+import { spawn } from 'node:child_process';
+import { generateAccounts, generateContacts } from '../src/demo/generator.ts';
 import type { AttributeValues } from '../src/engine/record-types.ts';
 import { RecordService } from '../src/engine/records.ts';
 import { buildApp } from '../src/http/app.ts';
@@ -23,6 +24,7 @@ import { importRecords } from '../src/ingest/importer.ts';
 import type { ReadItem } from '../src/ingest/read-item.ts';
 import { loadSchema } from '../src/metadata/schema-file.ts';
 import { openStore } from '../src/store/open.ts';
+import type { LoadRequest, LoadResult } from './load-client.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -59,38 +61,36 @@ async function* asItems(rows: Iterable<AttributeValues>): AsyncGenerator<ReadIte
   for (const record of rows) yield { line: ++line, record };
 }
 
-interface HttpResult {
+interface HttpResult extends LoadResult {
   name: string;
-  requests: number;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
 }
 
-async function load(name: string, url: string, paths: () => string): Promise<HttpResult> {
-  const run = (duration: number) =>
-    autocannon({
-      url,
-      connections,
-      duration,
-      requests: [
-        {
-          setupRequest: (req) => ({ ...req, path: paths() }),
-        },
-      ],
+/**
+ * Runs the load generator (bench/load-client.ts) in a process of its own against the server, which
+ * keeps answering in this process meanwhile.
+ */
+function load(
+  name: string,
+  request: Omit<LoadRequest, 'connections' | 'seconds' | 'warmUpSeconds'>,
+): Promise<HttpResult> {
+  const full: LoadRequest = { ...request, connections, seconds, warmUpSeconds: 2 };
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, 'load-client.ts'), JSON.stringify(full)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (out += chunk));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      if (code !== 0) return reject(new Error(`the load generator failed (exit ${code}) for ${name}`));
+      const result = JSON.parse(out.trim().split('\n').pop() ?? '') as LoadResult;
+      resolve({ name, ...result });
     });
-  await run(2); // warm-up: JIT, caches, connection pools
-  console.log(`  warmed up: ${name}`);
-  const r = await run(seconds);
-  return {
-    name,
-    requests: r.requests.total,
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.non2xx,
-  };
+  });
 }
 
 async function main(): Promise<void> {
@@ -145,31 +145,15 @@ async function main(): Promise<void> {
 
   const app = buildApp({ records, schema, logger: false });
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = '/api/data/v9.0';
-  let seed = 12345;
-  const random = () => {
-    seed = (seed * 1103515245 + 12345) >>> 0;
-    return seed / 2 ** 32;
-  };
-  const cities = ['Paris', 'London', 'Berlin', 'Tokyo', 'New York', 'Madrid', 'Toronto', 'Sydney'];
   const results: HttpResult[] = [];
   console.log('HTTP: GET by id…');
-  results.push(
-    await load('GET /contacts(<id>) with $select', address, () => {
-      const id = demoContactId(Math.floor(random() * contacts));
-      return `${base}/contacts(${id})?$select=fullname,emailaddress1,address1_city`;
-    }),
-  );
+  results.push(await load('GET /contacts(<id>) with $select', { url: address, kind: 'by-id', contacts }));
   console.log('HTTP: filtered page…');
   results.push(
-    await load("GET /contacts?$filter=address1_city eq '<city>' and statecode eq 0&$top=50", address, () => {
-      const city = cities[Math.floor(random() * cities.length)] ?? 'Paris';
-      const q = new URLSearchParams({
-        $select: 'fullname,emailaddress1',
-        $filter: `address1_city eq '${city}' and statecode eq 0`,
-        $top: '50',
-      });
-      return `${base}/contacts?${q.toString()}`;
+    await load("GET /contacts?$filter=address1_city eq '<city>' and statecode eq 0&$top=50", {
+      url: address,
+      kind: 'filtered',
+      contacts,
     }),
   );
   await app.close();
@@ -206,7 +190,7 @@ async function main(): Promise<void> {
     '',
     '### HTTP',
     '',
-    `Method: the server in the same process on 127.0.0.1; autocannon with ${connections} connections, a 2 s warm-up,`,
+    `Method: the server on 127.0.0.1 in the bench's process, autocannon in a process of its own with ${connections} connections, a 2 s warm-up,`,
     `then ${seconds} s measured. Client and server share the machine's cores. Random ids / cities per request.`,
     '',
     '| request | requests/s | p50 | p99 | errors |',
