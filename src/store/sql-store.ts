@@ -2,6 +2,7 @@ import { scalarTypeOf } from '../ir/build.ts';
 import type { Mutation, RelQuery, Row, Value } from '../ir/nodes.ts';
 import type { EntityMetadata } from '../metadata/model.ts';
 import type { Schema } from '../metadata/schema.ts';
+import { allocatedKeyRangeSql } from '../sql/key-range-sql.ts';
 import { type CompiledSql, SqlCompiler } from '../sql/compiler.ts';
 import { InvalidValueError, SqlCompileError } from '../sql/errors.ts';
 import { KEY_COLUMN, keySequenceName, quoteIdentifier } from '../sql/identifiers.ts';
@@ -415,9 +416,7 @@ class SessionOperations {
     // The keys come back as their range when they are one (reading 20,000 rows of keys costs more
     // than drawing them); only when another writer drew from the sequence at the same time are
     // they drawn again and listed.
-    const [range] = await this.run(() =>
-      c.query(`SELECT min(k) AS "lo", max(k) AS "hi" FROM (${sql}) AS "keys"`, [count]),
-    );
+    const [range] = await this.run(() => c.query(allocatedKeyRangeSql(sql), [count]));
     const lo = Number(range?.lo);
     if (Number(range?.hi) - lo + 1 === count) return Array.from({ length: count }, (_, i) => lo + i);
     const rows = await this.run(() => c.query(sql, [count]));

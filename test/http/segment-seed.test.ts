@@ -156,9 +156,11 @@ async function loadDataset(api: SegmentApi): Promise<Dataset> {
   }
 
   const ids = people.map((p) => p.id).sort();
+  const inSegment2 = new Set(segment2({ people } as Dataset));
   const data: Dataset = {
     people,
-    segment1: ids.slice(0, 12),
+    // Apart from segment2's members, so that their union is 14 whatever ids the contacts drew.
+    segment1: ids.filter((id) => !inSegment2.has(id)).slice(0, 12),
     fetchMembers: ids.slice(100, 140),
     deprecatedMembers: ids.slice(200, 207),
   };
